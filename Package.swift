@@ -1,0 +1,44 @@
+// swift-tools-version:6.1
+// Haven: a secure, offline record vault for survivor-support services.
+// Dependency direction (never the other way): CSodium <- HavenCrypto <- HavenVault <- HavenCLI.
+import PackageDescription
+
+let package = Package(
+  name: "Haven",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "haven", targets: ["HavenCLI"]),
+    .library(name: "HavenVault", targets: ["HavenVault"]),
+    .library(name: "HavenCrypto", targets: ["HavenCrypto"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CSodium",
+      pkgConfig: "libsodium",
+      providers: [.apt(["libsodium-dev"])]
+    ),
+    .target(name: "HavenCrypto", dependencies: ["CSodium"]),
+    .target(
+      name: "HavenVault",
+      dependencies: ["HavenCrypto", .product(name: "GRDB", package: "GRDB.swift")]
+    ),
+    .executableTarget(
+      name: "HavenCLI",
+      dependencies: [
+        "HavenVault", "HavenCrypto",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(name: "HavenCryptoTests", dependencies: ["HavenCrypto"]),
+    .testTarget(
+      name: "HavenVaultTests",
+      dependencies: ["HavenVault", "HavenCrypto", .product(name: "GRDB", package: "GRDB.swift")]
+    ),
+    .testTarget(name: "HavenCLITests", dependencies: ["HavenVault"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

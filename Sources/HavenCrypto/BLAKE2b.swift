@@ -1,0 +1,30 @@
+import CSodium
+
+/// BLAKE2b (`crypto_generichash`). Keyed, it makes blind indexes and pseudonyms: equal inputs give
+/// equal outputs only to whoever holds the key. Unkeyed, it fingerprints public values.
+public enum BLAKE2b {
+  public static let minimumOutputByteCount = Int(crypto_generichash_BYTES_MIN)
+  public static let maximumOutputByteCount = Int(crypto_generichash_BYTES_MAX)
+
+  public static func hash(_ message: [UInt8], outputByteCount: Int = 32) -> [UInt8] {
+    SodiumRuntime.ensureInitialized()
+    precondition((minimumOutputByteCount...maximumOutputByteCount).contains(outputByteCount))
+    var output = [UInt8](repeating: 0, count: outputByteCount)
+    crypto_generichash(&output, outputByteCount, message, UInt64(message.count), nil, 0)
+    return output
+  }
+
+  public static func keyedHash<P: KeyedHashPurpose>(
+    _ message: [UInt8], key: borrowing SecretKey<P>, outputByteCount: Int
+  ) -> [UInt8] {
+    SodiumRuntime.ensureInitialized()
+    precondition((minimumOutputByteCount...maximumOutputByteCount).contains(outputByteCount))
+    var output = [UInt8](repeating: 0, count: outputByteCount)
+    key.withUnsafeBytes { keyBytes in
+      _ = crypto_generichash(
+        &output, outputByteCount, message, UInt64(message.count),
+        keyBytes.baseAddress!.assumingMemoryBound(to: UInt8.self), keyBytes.count)
+    }
+    return output
+  }
+}

@@ -1,0 +1,53 @@
+import CSodium
+
+/// A symmetric key agreed between a fresh ephemeral X25519 key and a long-term recipient key.
+public struct AgreedKey<Purpose: AEADKeyPurpose>: ~Copyable, @unchecked Sendable {
+  /// Stored beside what the key encrypts, so the recipient can derive the same key.
+  public let ephemeralPublicKey: BoxPublicKey
+  public let key: SecretKey<Purpose>
+}
+
+/// Lets anyone encrypt to a role (e.g. every worker writes statistical fields the `reporting` role
+/// can read) without holding that role's secret: one X25519 agreement per record, then AEAD per
+/// field. The key is BLAKE2b-256 keyed with the X25519 shared secret over
+/// `AssociatedData.encode(label, [ephemeral public, recipient public])` (docs/FORMAT.md).
+public enum HybridKeyAgreement {
+  public static func agree<P: AEADKeyPurpose>(
+    with recipient: BoxPublicKey, label: String, as _: P.Type = P.self
+  ) throws(CryptoError) -> AgreedKey<P> {
+    let ephemeral = try BoxKeyPair.generate()
+    let key: SecretKey<P> = try derive(
+      secret: ephemeral.secretKey, peer: recipient, ephemeral: ephemeral.publicKey, recipient: recipient, label: label)
+    return AgreedKey(ephemeralPublicKey: ephemeral.publicKey, key: key)
+  }
+
+  public static func recover<P: AEADKeyPurpose>(
+    ephemeral: BoxPublicKey, recipient keyPair: borrowing BoxKeyPair, label: String, as _: P.Type = P.self
+  ) throws(CryptoError) -> SecretKey<P> {
+    try derive(secret: keyPair.secretKey, peer: ephemeral, ephemeral: ephemeral, recipient: keyPair.publicKey, label: label)
+  }
+
+  private static func derive<P: AEADKeyPurpose>(
+    secret: borrowing SecretKey<BoxSecretKeyPurpose>, peer: BoxPublicKey,
+    ephemeral: BoxPublicKey, recipient: BoxPublicKey, label: String
+  ) throws(CryptoError) -> SecretKey<P> {
+    let shared = try SecureBytes(count: Int(crypto_scalarmult_BYTES))
+    let status = secret.withUnsafeBytes { sk in
+      shared.withUnsafeMutableBytes { out in
+        crypto_scalarmult(
+          out.baseAddress!.assumingMemoryBound(to: UInt8.self), sk.baseAddress!.assumingMemoryBound(to: UInt8.self), peer.bytes)
+      }
+    }
+    guard status == 0 else { throw .invalidPublicKeyOrSignature }
+    let message = AssociatedData.encode(domain: label, [.bytes(ephemeral.bytes), .bytes(recipient.bytes)])
+    let output = try SecureBytes(count: P.byteCount)
+    shared.withUnsafeBytes { key in
+      output.withUnsafeMutableBytes { out in
+        _ = crypto_generichash(
+          out.baseAddress!.assumingMemoryBound(to: UInt8.self), out.count, message, UInt64(message.count),
+          key.baseAddress!.assumingMemoryBound(to: UInt8.self), key.count)
+      }
+    }
+    return try SecretKey(adopting: output)
+  }
+}
