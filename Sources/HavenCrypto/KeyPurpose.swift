@@ -82,3 +82,15 @@ public enum LongTestVectorKeyPurpose: KeyedHashPurpose {
   public static let byteCount = 64
   public static let displayName = "test-vector key"
 }
+/// The audit log's key: keys pseudonymous references in audit entries, so an auditor holding it
+/// can ask "who opened this record" while the raw file shows only opaque values.
+public enum AuditKeyPurpose: KeyedHashPurpose {
+  public static let byteCount = 32
+  public static let displayName = "audit key"
+}
+
+public typealias TeamKey = SecretKey<TeamKeyPurpose>
+public typealias RecordKey = SecretKey<RecordKeyPurpose>
+public typealias RecordWrappingKey = SecretKey<RecordWrappingKeyPurpose>
+public typealias AuditKey = SecretKey<AuditKeyPurpose>
+public typealias BlindIndexKey = SecretKey<BlindIndexKeyPurpose>

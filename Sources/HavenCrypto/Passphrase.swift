@@ -90,3 +90,13 @@ public struct Passphrase: ~Copyable, @unchecked Sendable {
     buffer.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[0..<byteCount])) }
   }
 }
+
+extension Passphrase {
+  /// Constant-time comparison, for "type it again" confirmation.
+  public func matches(_ other: borrowing Passphrase) -> Bool {
+    guard byteCount == other.byteCount else { return false }
+    return withUnsafeBytes { mine in
+      other.withUnsafeBytes { theirs in sodium_memcmp(mine.baseAddress!, theirs.baseAddress!, byteCount) == 0 }
+    }
+  }
+}

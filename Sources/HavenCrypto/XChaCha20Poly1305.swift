@@ -64,20 +64,27 @@ public enum XChaCha20Poly1305 {
     return output
   }
 
-  /// Decrypts a wrapped key straight into guarded memory, so the key never touches an array.
-  public static func openKey<P: AEADKeyPurpose, Wrapped: KeyPurpose>(
-    _ sealed: [UInt8], key: borrowing SecretKey<P>, associatedData: [UInt8], as _: Wrapped.Type
-  ) throws(CryptoError) -> SecretKey<Wrapped> {
+  /// Decrypts secret material straight into guarded memory, so it never touches an array.
+  public static func openSecret<P: AEADKeyPurpose>(
+    _ sealed: [UInt8], key: borrowing SecretKey<P>, associatedData: [UInt8]
+  ) throws(CryptoError) -> SecureBytes {
     let (nonce, body) = try split(sealed)
-    guard body.count - tagByteCount == Wrapped.byteCount else {
-      throw .malformedInput("wrapped \(Wrapped.displayName) has the wrong length")
-    }
-    let output = try SecureBytes(count: Wrapped.byteCount)
+    let output = try SecureBytes(count: body.count - tagByteCount)
     let status = output.withUnsafeMutableBytes { out in
       decrypt(into: out, body: body, nonce: nonce, key: key, associatedData: associatedData)
     }
     guard status == 0 else { throw .authenticationFailed }
-    return try SecretKey(adopting: output)
+    return output
+  }
+
+  /// Decrypts a wrapped key of a known purpose into guarded memory.
+  public static func openKey<P: AEADKeyPurpose, Wrapped: KeyPurpose>(
+    _ sealed: [UInt8], key: borrowing SecretKey<P>, associatedData: [UInt8], as _: Wrapped.Type
+  ) throws(CryptoError) -> SecretKey<Wrapped> {
+    guard sealed.count == nonceByteCount + Wrapped.byteCount + tagByteCount else {
+      throw .malformedInput("wrapped \(Wrapped.displayName) has the wrong length")
+    }
+    return try SecretKey<Wrapped>(adopting: openSecret(sealed, key: key, associatedData: associatedData))
   }
 
   /// Encrypts a key for storage (the wrapped form `openKey` reverses).

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import HavenCrypto
+import HavenVault
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Allows `--kdf interactive|moderate|sensitive`.
+extension KDFLevel: ExpressibleByArgument {}
+
+struct InitCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "init", abstract: "Create a vault, its first admin, and its recovery key.",
+    discussion: "The recovery key is shown once. Keep it offline (e.g. printed, in a safe, under two-person control): it can recover every team's records.")
+
+  @OptionGroup var global: GlobalOptions
+
+  @Option(name: .long, help: "The first admin's user name.")
+  var admin: String
+
+  @Option(name: .long, help: "Argon2id cost for key files: interactive, moderate (default) or sensitive.")
+  var kdf: KDFLevel = .moderate
+
+  @Option(name: .long, help: "A name for the vault (default: the directory's name).")
+  var name: String?
+
+  @Option(name: .long, help: ArgumentHelp("Write the recovery key to this new file (mode 0600) instead of the screen.", valueName: "file"))
+  var recoveryKeyOut: String?
+
+  func validate() throws {
+    if global.json && recoveryKeyOut == nil {
+      throw ValidationError("--json needs --recovery-key-out FILE: the recovery key is never part of a JSON document")
+    }
+  }
+
+  func run() throws {
+    let path = try global.vaultPath()
+    // The admin's own passphrase, typed twice at a prompt.
+    let passphrase = try PassphraseSource.new(fromFile: global.passphraseFile, prompt: "Passphrase for \(admin): ")
+    var outputDescriptor: Int32 = STDOUT_FILENO
+    if let recoveryKeyOut {
+      outputDescriptor = open(recoveryKeyOut, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+      guard outputDescriptor >= 0 else {
+        throw CommandLineFailure(
+          message: "cannot create \(recoveryKeyOut): \(String(cString: strerror(errno)))", hint: "choose a new file name",
+          exitCode: HavenExitCode.cannotCreate)
+      }
+    }
+    defer { if outputDescriptor != STDOUT_FILENO { close(outputDescriptor) } }
+    let created: CreatedVault
+    do {
+      created = try Vault.create(at: path, admin: admin, passphrase: passphrase, kdfLevel: kdf, name: name)
+    } catch {
+      if let recoveryKeyOut { unlink(recoveryKeyOut) }
+      throw error
+    }
+    if recoveryKeyOut == nil {
+      Console.out("Recovery key (shown once; keep it offline, it can recover every team's records):")
+    }
+    try created.recoveryKey.writeText(to: outputDescriptor)
+    let metadata = created.vault.metadata
+    Presenter.done(
+      global, action: "init",
+      "Created vault '\(metadata.name)' at \(created.vault.directory.path) (format \(metadata.formatVersion), kdf \(metadata.kdfLevel.rawValue)) with admin '\(admin)'."
+    )
+  }
+}

@@ -1,0 +1,11 @@
+import HavenVault
+
+/// Opens the vault named by the global options and unlocks it as the named user.
+enum SessionOpener {
+  static func open(_ options: GlobalOptions) throws -> VaultSession {
+    let vault = try Vault.open(at: options.vaultPath())
+    let userName = try options.userName()
+    let passphrase = try PassphraseSource.current(fromFile: options.passphraseFile)
+    return try vault.unlock(user: userName, passphrase: passphrase)
+  }
+}

@@ -1,0 +1,39 @@
+import HavenCrypto
+
+/// What a sealed key is: the statistics key, the audit key, or one version of a team's key.
+enum GrantedKeyKind: String, Sendable {
+  case team, statistics, audit
+}
+
+/// Seals a key to one recipient (a user or the recovery key) inside a sealed box whose plaintext
+/// starts with a context naming the vault, the key and the recipient (docs/FORMAT.md, "Key
+/// grant"). Sealed boxes bind nothing themselves; without the context a grant of team A's key
+/// could be copied into team B's row and silently used for B's records.
+enum KeyGrant {
+  static func context(
+    vaultID: [UInt8], kind: GrantedKeyKind, teamID: Int64?, version: Int64, recipient: BoxPublicKey
+  ) -> [UInt8] {
+    AssociatedData.encode(
+      domain: "haven.grant.v1",
+      [.bytes(vaultID), .text(kind.rawValue), .integer(teamID ?? 0), .integer(version), .bytes(recipient.bytes)])
+  }
+
+  static func seal<P: KeyPurpose>(_ key: borrowing SecretKey<P>, context: [UInt8], to recipient: BoxPublicKey) throws(CryptoError) -> [UInt8] {
+    let plaintext = try SecureBytes(count: context.count + P.byteCount)
+    plaintext.withUnsafeMutableBytes { out in
+      out.copyBytes(from: context)
+      key.withUnsafeBytes { (out.baseAddress! + context.count).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+    }
+    return plaintext.withUnsafeBytes { SealedBox.seal($0, to: recipient) }
+  }
+
+  static func open<P: KeyPurpose>(
+    _ sealed: [UInt8], context: [UInt8], with recipient: borrowing BoxKeyPair, as _: P.Type
+  ) throws(CryptoError) -> SecretKey<P> {
+    let plaintext = try SealedBox.open(sealed, with: recipient)
+    guard plaintext.count == context.count + P.byteCount else { throw .authenticationFailed }
+    let matches = plaintext.withUnsafeBytes { Array($0.prefix(context.count)) == context }
+    guard matches else { throw .authenticationFailed }
+    return try SecretKey<P>(adopting: plaintext.slice(context.count..<plaintext.count))
+  }
+}

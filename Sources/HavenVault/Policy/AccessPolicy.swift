@@ -1,0 +1,24 @@
+/// The role rules that code enforces before any key is even tried. They are the first of two
+/// locks: the second is that a user without the right key cannot decrypt, whatever code they run.
+enum AccessPolicy {
+  enum Operation: String {
+    case manageUsers = "manage users"
+    case manageTeams = "manage teams"
+    case useRecoveryKey = "use the recovery key"
+    case handleCaseRecords = "handle case records"
+  }
+
+  static func allows(_ role: Role, _ operation: Operation) -> Bool {
+    switch operation {
+    case .manageUsers, .manageTeams, .useRecoveryKey: role == .admin
+    case .handleCaseRecords: role == .worker || role == .admin
+    }
+  }
+
+  static func reason(_ role: Role, _ operation: Operation) -> String {
+    switch operation {
+    case .manageUsers, .manageTeams, .useRecoveryKey: "only an admin may \(operation.rawValue); you are \(role.rawValue)"
+    case .handleCaseRecords: "only workers and admins who are team members may \(operation.rawValue); you are \(role.rawValue)"
+    }
+  }
+}

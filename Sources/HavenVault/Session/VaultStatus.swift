@@ -1,0 +1,30 @@
+import GRDB
+import HavenCrypto
+
+/// What `haven status` shows: the vault's identity and format, its users, teams and counts.
+/// Nothing in it is case content.
+public struct VaultStatus: Sendable {
+  public let name: String
+  public let vaultID: String
+  public let formatVersion: Int
+  public let kdfLevel: KDFLevel
+  public let createdAt: String
+  public let you: String
+  public let yourRole: Role
+  public let users: [UserRecord]
+  public let teams: [TeamSummary]
+  public let auditEntryCount: Int
+}
+
+extension VaultSession {
+  public func status() throws(VaultError) -> VaultStatus {
+    return try transaction { db in
+      try AuditLog.append(db, actor: user.id, action: .statusRead)
+      return VaultStatus(
+        name: metadata.name, vaultID: Hex.encode(metadata.vaultID), formatVersion: metadata.formatVersion,
+        kdfLevel: metadata.kdfLevel, createdAt: metadata.createdAt, you: user.name, yourRole: user.role,
+        users: try UserRecord.allActive(db), teams: try teamSummaries(db),
+        auditEntryCount: try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_entries") ?? 0)
+    }
+  }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import GRDB
+import HavenCrypto
+
+/// A vault opened but not unlocked: its directory, database and metadata. Nothing here can read
+/// protected data; `unlock` turns a user's passphrase into a `VaultSession` that can.
+public final class Vault: @unchecked Sendable {
+  public let directory: VaultDirectory
+  public let metadata: VaultMetadata
+  let database: DatabaseQueue
+
+  private init(directory: VaultDirectory, metadata: VaultMetadata, database: DatabaseQueue) {
+    self.directory = directory
+    self.metadata = metadata
+    self.database = database
+  }
+
+  /// Opens an existing vault. Refuses a missing directory, a directory without a vault, and a
+  /// vault written by a newer format, in that order, before changing anything.
+  public static func open(at path: String) throws(VaultError) -> Vault {
+    let directory = VaultDirectory(path: path)
+    guard directory.exists else { throw .noVault(path: directory.path) }
+    let database = try VaultDatabase.open(at: directory.databasePath, configureJournal: false)
+    do {
+      try database.read { db in
+        guard let version = try VaultMetadata.storedFormatVersion(db) else { throw VaultError.notAVault(path: directory.path) }
+        let superseded = try VaultMigrations.migrator.hasBeenSuperseded(db)
+        if version > VaultFormat.currentVersion || superseded {
+          throw VaultError.newerFormat(found: version, supported: VaultFormat.currentVersion)
+        }
+      }
+      try VaultDatabase.configureDurability(database)
+      try VaultMigrations.migrator.migrate(database)
+      guard let metadata = try database.read(VaultMetadata.load) else { throw VaultError.notAVault(path: directory.path) }
+      return Vault(directory: directory, metadata: metadata, database: database)
+    } catch {
+      throw VaultError.wrapping(error)
+    }
+  }
+
+  /// Creates a vault with its first admin, and returns the recovery key, which is never stored
+  /// in the vault in a form that opens anything: the caller must show it once for offline custody.
+  public static func create(
+    at path: String, admin adminName: String, passphrase: borrowing Passphrase, kdfLevel: KDFLevel, name: String? = nil
+  ) throws(VaultError) -> CreatedVault {
+    try Names.validate(adminName, kind: "user")
+    do { try passphrase.checkStrengthForNewKeyFile() } catch { throw .unusablePassphrase(Vault.reason(error)) }
+    let directory = VaultDirectory(path: path)
+    try directory.create()
+    do {
+      let database = try VaultDatabase.open(at: directory.databasePath, configureJournal: true)
+      try VaultMigrations.migrator.migrate(database)
+      let vaultID = Random.bytes(16)
+      let recovery = try RecoveryKey.generate()
+      let statistics = try BoxKeyPair.generate()
+      let auditKey = try AuditKey.random()
+      let adminKeys = try UserKeyPairs.generate()
+      let keyFile = try KeyFile.seal(identity: adminKeys, passphrase: passphrase, level: kdfLevel, vaultID: vaultID, userName: adminName)
+      let vaultName = name ?? ((directory.path as NSString).lastPathComponent)
+      let recoveryPublic = recovery.publicKey
+      let statisticsGrant = try KeyGrant.seal(
+        statistics.secretKey,
+        context: KeyGrant.context(vaultID: vaultID, kind: .statistics, teamID: nil, version: 1, recipient: recoveryPublic),
+        to: recoveryPublic)
+      let auditToRecovery = try KeyGrant.seal(
+        auditKey, context: KeyGrant.context(vaultID: vaultID, kind: .audit, teamID: nil, version: 1, recipient: recoveryPublic),
+        to: recoveryPublic)
+      let auditToAdmin = try KeyGrant.seal(
+        auditKey,
+        context: KeyGrant.context(vaultID: vaultID, kind: .audit, teamID: nil, version: 1, recipient: adminKeys.box.publicKey),
+        to: adminKeys.box.publicKey)
+      try directory.writeAtomically(keyFile.encoded, to: directory.keyFilePath(user: adminName))
+      try database.write { db in
+        let now = Timestamp.now()
+        try db.execute(
+          sql: """
+            INSERT INTO vault_meta (singleton, vault_id, format_version, name, kdf_level, created_at,
+              recovery_public_key, statistics_public_key) VALUES (1, ?, ?, ?, ?, ?, ?, ?)
+            """,
+          arguments: [
+            Data(vaultID), VaultFormat.currentVersion, vaultName, kdfLevel.rawValue, now, Data(recoveryPublic.bytes),
+            Data(statistics.publicKey.bytes),
+          ])
+        try db.execute(
+          sql: "INSERT INTO users (name, role, box_public_key, signing_public_key, created_at) VALUES (?, 'admin', ?, ?, ?)",
+          arguments: [adminName, Data(adminKeys.box.publicKey.bytes), Data(adminKeys.signing.publicKey.bytes), now])
+        let adminID = db.lastInsertedRowID
+        try KeyGrantStore.insert(db, kind: .statistics, teamID: nil, version: 1, recipient: nil, sealed: statisticsGrant, grantedBy: adminID)
+        try KeyGrantStore.insert(db, kind: .audit, teamID: nil, version: 1, recipient: nil, sealed: auditToRecovery, grantedBy: adminID)
+        try KeyGrantStore.insert(db, kind: .audit, teamID: nil, version: 1, recipient: adminID, sealed: auditToAdmin, grantedBy: adminID)
+        try AuditLog.append(db, actor: adminID, action: .vaultCreate, target: "vault:\(vaultName)", detail: "kdf=\(kdfLevel.rawValue)")
+      }
+      let vault = try Vault.open(at: directory.path)
+      return CreatedVault(vault: vault, recoveryKey: recovery)
+    } catch {
+      directory.removeNewVaultFiles()
+      throw VaultError.wrapping(error)
+    }
+  }
+
+  /// Unlocks a user's keys with their passphrase. Every failure is audited before it is reported.
+  public func unlock(user name: String, passphrase: borrowing Passphrase) throws(VaultError) -> VaultSession {
+    let user: UserRecord
+    do {
+      guard let found = try database.read({ db in try UserRecord.active(named: name, db) }) else {
+        // The attempted name is not logged: people sometimes type a passphrase into the name field.
+        try recordFailedUnlock(actor: nil, detail: "unknown user")
+        throw VaultError.unknownUser(name)
+      }
+      user = found
+    } catch {
+      throw VaultError.wrapping(error)
+    }
+    let path = directory.keyFilePath(user: user.name)
+    do {
+      guard let bytes = directory.read(path) else { throw VaultError.keyFileMissing(user: user.name, path: path) }
+      let file = try KeyFile.decode(bytes, user: user.name)
+      guard file.vaultID == metadata.vaultID, file.userName == user.name, file.boxPublicKey == user.boxPublicKey,
+        file.signingPublicKey == user.signingPublicKey
+      else { throw VaultError.keyFileFromAnotherVault(user: user.name) }
+      let keys = try file.open(passphrase: passphrase)
+      let session = VaultSession(vault: self, user: user, keys: keys)
+      try session.performKeyDuties()
+      return session
+    } catch {
+      let failure = VaultError.wrapping(error)
+      if failure != .busy {
+        try? recordFailedUnlock(actor: user.id, detail: Vault.unlockFailureDetail(failure))
+      }
+      throw failure
+    }
+  }
+
+  private func recordFailedUnlock(actor: Int64?, detail: String) throws {
+    try database.write { db in try AuditLog.append(db, actor: actor, action: .unlock, outcome: .failed, detail: detail) }
+  }
+
+  private static func unlockFailureDetail(_ error: VaultError) -> String {
+    switch error {
+    case .wrongPassphrase: "wrong passphrase"
+    case .keyFileMissing: "key file missing"
+    case .keyFileDamaged: "key file damaged"
+    case .keyFileFromAnotherVault: "key file from another vault"
+    default: "unlock failed"
+    }
+  }
+
+  static func reason(_ error: CryptoError) -> String {
+    if case .unusablePassphrase(let reason) = error { return reason }
+    return "\(error)"
+  }
+}
+
+/// A newly created vault and its recovery key, which the caller must hand over once.
+public struct CreatedVault: ~Copyable {
+  public let vault: Vault
+  public let recoveryKey: RecoveryKey
+}

@@ -1,0 +1,111 @@
+import GRDB
+import HavenCrypto
+
+/// What kind of failure this is, so a front end can map it to an exit code (docs/cli.md)
+/// without knowing every case.
+public enum FailureCategory: Sendable {
+  case usage, dataError, notFound, cannotCreate, temporary, permissionDenied, internalError
+}
+
+/// Every failure the vault reports. Messages name the user, team, file or record involved, so a
+/// person can act, and never contain a passphrase, a key or case content.
+public enum VaultError: Error, Equatable, Sendable {
+  case noVault(path: String)
+  case notAVault(path: String)
+  case vaultAlreadyExists(path: String)
+  case cannotCreate(path: String, reason: String)
+  case newerFormat(found: Int, supported: Int)
+  case unknownUser(String)
+  case wrongPassphrase(user: String)
+  case unusablePassphrase(String)
+  case keyFileMissing(user: String, path: String)
+  case keyFileDamaged(user: String, reason: String)
+  case keyFileFromAnotherVault(user: String)
+  case permissionDenied(action: String, reason: String)
+  case keyNotHeld(what: String)
+  case notFound(kind: String, name: String)
+  case alreadyExists(kind: String, name: String)
+  case invalidName(kind: String, name: String)
+  case invalidArgument(String)
+  case busy
+  case databaseDamaged(String)
+  case fieldAuthenticationFailed(table: String, recordID: Int64, field: String)
+  case recoveryKeyInvalid(String)
+  case storageFailure(String)
+
+  public var category: FailureCategory {
+    switch self {
+    case .invalidName, .invalidArgument, .unusablePassphrase: .usage
+    case .newerFormat, .keyFileDamaged, .keyFileFromAnotherVault, .notAVault, .databaseDamaged,
+      .fieldAuthenticationFailed, .recoveryKeyInvalid:
+      .dataError
+    case .noVault, .unknownUser, .notFound, .keyFileMissing: .notFound
+    case .vaultAlreadyExists, .cannotCreate, .alreadyExists: .cannotCreate
+    case .busy: .temporary
+    case .wrongPassphrase, .permissionDenied, .keyNotHeld: .permissionDenied
+    case .storageFailure: .internalError
+    }
+  }
+
+  public var message: String {
+    switch self {
+    case .noVault(let path): "no vault at \(path)"
+    case .notAVault(let path): "\(path) is not a Haven vault (no vault metadata)"
+    case .vaultAlreadyExists(let path): "\(path) already exists and is not empty; refusing to create a vault over it"
+    case .cannotCreate(let path, let reason): "cannot create \(path): \(reason)"
+    case .newerFormat(let found, let supported):
+      "this vault uses format version \(found), newer than this haven understands (\(supported)); it was not opened or changed"
+    case .unknownUser(let name): "no active user named '\(name)' in this vault"
+    case .wrongPassphrase(let user): "wrong passphrase for user '\(user)'"
+    case .unusablePassphrase(let reason): "passphrase refused: \(reason)"
+    case .keyFileMissing(let user, let path): "the key file of user '\(user)' is missing (\(path))"
+    case .keyFileDamaged(let user, let reason): "the key file of user '\(user)' is damaged or was altered: \(reason)"
+    case .keyFileFromAnotherVault(let user): "the key file of user '\(user)' belongs to another vault or another user"
+    case .permissionDenied(let action, let reason): "permission denied: \(action): \(reason)"
+    case .keyNotHeld(let what): "you do not hold \(what)"
+    case .notFound(let kind, let name): "no \(kind) named '\(name)'"
+    case .alreadyExists(let kind, let name): "a \(kind) named '\(name)' already exists"
+    case .invalidName(let kind, let name):
+      "'\(name)' is not a valid \(kind) name (use 1-64 lowercase letters, digits, '.', '_' or '-', starting with a letter)"
+    case .invalidArgument(let text): text
+    case .busy: "the vault is busy (another haven process holds a write lock); nothing was changed"
+    case .databaseDamaged(let detail): "the vault database is damaged or was altered: \(detail)"
+    case .fieldAuthenticationFailed(let table, let recordID, let field):
+      "\(table) \(recordID) field \(field) failed authentication: the file was altered or the wrong key was used"
+    case .recoveryKeyInvalid(let reason): "recovery key refused: \(reason)"
+    case .storageFailure(let detail): "storage failure: \(detail)"
+    }
+  }
+
+  /// A likely fix, where there is one.
+  public var hint: String? {
+    switch self {
+    case .noVault: "create one with 'haven init --admin NAME', or point --vault / HAVEN_VAULT at an existing vault"
+    case .newerFormat: "upgrade haven to a version that supports this format"
+    case .wrongPassphrase: "check the passphrase; after repeated failures ask an admin to recover your access"
+    case .busy: "retry in a moment"
+    case .keyNotHeld:
+      "a current holder delivers pending keys when they next unlock the vault, or an admin can run 'haven recovery deliver' with the recovery key"
+    case .keyFileDamaged, .keyFileFromAnotherVault:
+      "restore the key file from a backup, or have an admin reset this user's keys with the recovery key"
+    default: nil
+    }
+  }
+
+  /// Maps a storage-layer error to a vault error without copying SQL arguments into the message.
+  static func wrapping(_ error: any Error) -> VaultError {
+    if let vaultError = error as? VaultError { return vaultError }
+    if let cryptoError = error as? CryptoError { return .storageFailure("unexpected cryptographic failure: \(cryptoError)") }
+    if let databaseError = error as? DatabaseError {
+      switch databaseError.resultCode {
+      case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy
+      case .SQLITE_CORRUPT, .SQLITE_NOTADB: return .databaseDamaged(databaseError.message ?? "SQLite reports corruption")
+      case .SQLITE_FULL: return .storageFailure("the disk is full; nothing was changed")
+      case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:
+        return .permissionDenied(action: "open the vault database", reason: databaseError.message ?? "not permitted")
+      default: return .storageFailure("SQLite \(databaseError.resultCode): \(databaseError.message ?? "")")
+      }
+    }
+    return .storageFailure(String(describing: type(of: error)))
+  }
+}
