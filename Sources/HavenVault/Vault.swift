@@ -82,8 +82,13 @@ public final class Vault: @unchecked Sendable {
             Data(statistics.publicKey.bytes),
           ])
         try db.execute(
-          sql: "INSERT INTO users (name, role, box_public_key, signing_public_key, created_at) VALUES (?, 'admin', ?, ?, ?)",
-          arguments: [adminName, Data(adminKeys.box.publicKey.bytes), Data(adminKeys.signing.publicKey.bytes), now])
+          sql: """
+            INSERT INTO users (name, role, box_public_key, signing_public_key, key_file_digest, created_at)
+            VALUES (?, 'admin', ?, ?, ?, ?)
+            """,
+          arguments: [
+            adminName, Data(adminKeys.box.publicKey.bytes), Data(adminKeys.signing.publicKey.bytes), Data(keyFile.digest), now,
+          ])
         let adminID = db.lastInsertedRowID
         try KeyGrantStore.insert(db, kind: .statistics, teamID: nil, version: 1, recipient: nil, sealed: statisticsGrant, grantedBy: adminID)
         try KeyGrantStore.insert(db, kind: .audit, teamID: nil, version: 1, recipient: nil, sealed: auditToRecovery, grantedBy: adminID)
@@ -118,6 +123,9 @@ public final class Vault: @unchecked Sendable {
       guard file.vaultID == metadata.vaultID, file.userName == user.name, file.boxPublicKey == user.boxPublicKey,
         file.signingPublicKey == user.signingPublicKey
       else { throw VaultError.keyFileFromAnotherVault(user: user.name) }
+      guard KeyFile.digest(of: bytes) == user.keyFileDigest else {
+        throw VaultError.keyFileDamaged(user: user.name, reason: "it does not match the digest recorded in the vault")
+      }
       let keys = try file.open(passphrase: passphrase)
       let session = VaultSession(vault: self, user: user, keys: keys)
       try session.performKeyDuties()

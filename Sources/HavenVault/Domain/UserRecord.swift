@@ -10,6 +10,7 @@ public struct UserRecord: Sendable, Equatable {
   public let createdAt: String
   let boxPublicKey: BoxPublicKey
   let signingPublicKey: SigningPublicKey
+  let keyFileDigest: [UInt8]
 
   init(row: Row) throws {
     guard let role = Role(rawValue: row["role"]) else { throw VaultError.databaseDamaged("unknown role in users table") }
@@ -19,6 +20,7 @@ public struct UserRecord: Sendable, Equatable {
     createdAt = row["created_at"]
     boxPublicKey = try BoxPublicKey(bytes: [UInt8](row["box_public_key"] as Data))
     signingPublicKey = try SigningPublicKey(bytes: [UInt8](row["signing_public_key"] as Data))
+    keyFileDigest = [UInt8](row["key_file_digest"] as Data)
   }
 
   static func active(named name: String, _ db: Database) throws -> UserRecord? {

@@ -29,6 +29,14 @@ struct KeyFile: Equatable {
 
   var encoded: [UInt8] { header + sealedSecrets }
 
+  /// BLAKE2b-256 of the whole file, recorded in the users table: any change to the file is then
+  /// reported as an altered key file before Argon2id runs, instead of as a wrong passphrase.
+  var digest: [UInt8] { KeyFile.digest(of: encoded) }
+
+  static func digest(of bytes: [UInt8]) -> [UInt8] {
+    BLAKE2b.hash(bytes, outputByteCount: 32)
+  }
+
   /// Encrypts a new identity's secrets under the passphrase.
   static func seal(
     identity: borrowing UserKeyPairs, passphrase: borrowing Passphrase, level: KDFLevel, vaultID: [UInt8], userName: String

@@ -19,8 +19,14 @@ extension VaultSession {
     do {
       try transaction { db in
         try db.execute(
-          sql: "INSERT INTO users (name, role, box_public_key, signing_public_key, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
-          arguments: [name, role.rawValue, Data(newKeys.box.publicKey.bytes), Data(newKeys.signing.publicKey.bytes), Timestamp.now(), user.id])
+          sql: """
+            INSERT INTO users (name, role, box_public_key, signing_public_key, key_file_digest, created_at, created_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """,
+          arguments: [
+            name, role.rawValue, Data(newKeys.box.publicKey.bytes), Data(newKeys.signing.publicKey.bytes), Data(keyFile.digest),
+            Timestamp.now(), user.id,
+          ])
         try AuditLog.append(db, actor: user.id, action: .userAdd, target: "user:\(name)", detail: "role \(role.rawValue)")
         try KeyDuties(metadata: metadata, holder: UserKeyHolder(self), actorID: user.id, scope: .memberOf(-1)).perform(db)
       }
@@ -46,6 +52,7 @@ extension VaultSession {
     let path = vault.directory.keyFilePath(user: user.name)
     try transaction { db in
       try AuditLog.append(db, actor: user.id, action: .userPassphraseChange, target: "user:\(user.name)")
+      try db.execute(sql: "UPDATE users SET key_file_digest = ? WHERE id = ?", arguments: [Data(keyFile.digest), user.id])
       // Renamed inside the transaction: if the rename fails the audit entry rolls back with it.
       try vault.directory.writeAtomically(keyFile.encoded, to: path)
     }
@@ -61,8 +68,8 @@ extension VaultSession {
     let keyFile = try KeyFile.seal(identity: newKeys, passphrase: passphrase, level: metadata.kdfLevel, vaultID: metadata.vaultID, userName: name)
     try transaction { db in
       try db.execute(
-        sql: "UPDATE users SET box_public_key = ?, signing_public_key = ? WHERE id = ?",
-        arguments: [Data(newKeys.box.publicKey.bytes), Data(newKeys.signing.publicKey.bytes), target.id])
+        sql: "UPDATE users SET box_public_key = ?, signing_public_key = ?, key_file_digest = ? WHERE id = ?",
+        arguments: [Data(newKeys.box.publicKey.bytes), Data(newKeys.signing.publicKey.bytes), Data(keyFile.digest), target.id])
       try KeyGrantStore.deleteAll(db, recipient: target.id)
       try AuditLog.append(db, actor: user.id, action: .userPassphraseChange, target: "user:\(name)", detail: "keys reset by admin")
       try KeyDuties(metadata: metadata, holder: UserKeyHolder(self), actorID: user.id, scope: .memberOf(-1)).perform(db)

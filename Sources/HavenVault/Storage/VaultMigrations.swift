@@ -24,6 +24,7 @@ enum VaultMigrations {
             role TEXT NOT NULL CHECK (role IN ('admin', 'worker', 'auditor', 'reporting')),
             box_public_key BLOB NOT NULL,
             signing_public_key BLOB NOT NULL,
+            key_file_digest BLOB NOT NULL CHECK (length(key_file_digest) = 32),
             created_at TEXT NOT NULL,
             created_by INTEGER REFERENCES users(id),
             removed_at TEXT
