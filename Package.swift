@@ -38,7 +38,10 @@ let package = Package(
       name: "HavenVaultTests",
       dependencies: ["HavenVault", "HavenCrypto", .product(name: "GRDB", package: "GRDB.swift")]
     ),
-    .testTarget(name: "HavenCLITests", dependencies: ["HavenVault"]),
+    .testTarget(
+      name: "HavenCLITests",
+      dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+    ),
   ],
   swiftLanguageModes: [.v6]
 )

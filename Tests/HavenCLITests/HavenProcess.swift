@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+
+/// Runs the real `haven` binary that `swift test` built beside the test bundle, with a clean
+/// environment (nothing inherited from the developer's shell) and no standard input.
+struct HavenProcess {
+  struct Result {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+    var combined: String { stdout + stderr }
+  }
+
+  static var binary: URL {
+    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("haven")
+    if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+    // Fallback: the package's default build folder.
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    return root.appendingPathComponent(".build/debug/haven")
+  }
+
+  /// `detached` runs it in a new session with no controlling terminal (via setsid), so a prompt
+  /// has nowhere to go, as in a cron job.
+  static func run(_ arguments: [String], environment: [String: String] = [:], detached: Bool = false) throws -> Result {
+    let process = Process()
+    if detached {
+      process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+      process.arguments = ["--wait", binary.path] + arguments
+    } else {
+      process.executableURL = binary
+      process.arguments = arguments
+    }
+    process.environment = ["PATH": "/usr/bin:/bin", "SWIFT_BACKTRACE": "enable=no"].merging(environment) { $1 }
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    // Read before waiting, or a large output would fill the pipe and deadlock.
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Result(
+      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+  }
+}
+
+/// A temporary directory with passphrase files, and a vault made through `haven init`.
+final class CLIFixture {
+  static let adminSecret = "Admin-Canary-Passphrase-91"
+  static let workerSecret = "Worker-Canary-Passphrase-27"
+  let root: URL
+  var vault: String { root.appendingPathComponent("vault").path }
+  var adminFile: String { root.appendingPathComponent("admin.pw").path }
+  var workerFile: String { root.appendingPathComponent("worker.pw").path }
+  var recoveryFile: String { root.appendingPathComponent("recovery.txt").path }
+  private(set) var outputs: [HavenProcess.Result] = []
+
+  init(initialise: Bool = true) throws {
+    root = FileManager.default.temporaryDirectory.appendingPathComponent("haven-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    try (CLIFixture.adminSecret + "\n").write(toFile: adminFile, atomically: true, encoding: .utf8)
+    try (CLIFixture.workerSecret + "\n").write(toFile: workerFile, atomically: true, encoding: .utf8)
+    if initialise {
+      let result = try run(["init", "--admin", "ada", "--kdf", "interactive", "--passphrase-file", adminFile, "--recovery-key-out", recoveryFile])
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+  }
+
+  deinit {
+    try? FileManager.default.removeItem(at: root)
+  }
+
+  /// Runs haven against this vault; every output is kept so tests can check none leaks a secret.
+  @discardableResult
+  func run(_ arguments: [String], environment: [String: String] = [:], detached: Bool = false) throws -> HavenProcess.Result {
+    let result = try HavenProcess.run(arguments, environment: ["HAVEN_VAULT": vault].merging(environment) { $1 }, detached: detached)
+    outputs.append(result)
+    return result
+  }
+
+  @discardableResult
+  func asAdmin(_ arguments: [String]) throws -> HavenProcess.Result {
+    try run(arguments + ["--user", "ada", "--passphrase-file", adminFile])
+  }
+
+  @discardableResult
+  func asUser(_ name: String, _ arguments: [String]) throws -> HavenProcess.Result {
+    try run(arguments + ["--user", name, "--passphrase-file", workerFile])
+  }
+
+  func json(_ result: HavenProcess.Result) throws -> Any {
+    try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+  }
+}
