@@ -1,0 +1,106 @@
+import Foundation
+@_spi(KnownAnswerTests) import HavenCrypto
+@testable import HavenVault
+import Testing
+
+/// Checks that the code still produces, and opens, every vector in docs/vectors/format-v1.json:
+/// the doc, its vectors and the code change together or this fails.
+@Suite("docs/FORMAT.md test vectors")
+struct FormatVectorTests {
+  static var vectors: [String: Any] {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("docs/vectors/format-v1.json")
+    let data = (try? Data(contentsOf: url)) ?? Data("{}".utf8)
+    return (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+  }
+
+  func group(_ name: String) throws -> [String: String] {
+    let raw = try #require(Self.vectors[name] as? [String: String], "missing vector group \(name)")
+    return raw
+  }
+
+  func bytes(_ group: [String: String], _ name: String) throws -> [UInt8] {
+    let text = try #require(group[name], "missing \(name)")
+    return try #require(Hex.decode(text))
+  }
+
+  func key<P: KeyPurpose>(_ hex: [UInt8], as _: P.Type) throws -> SecretKey<P> {
+    let storage = try SecureBytes(count: hex.count)
+    storage.withUnsafeMutableBytes { $0.copyBytes(from: hex) }
+    return try SecretKey<P>(adopting: storage)
+  }
+
+  var vaultID: [UInt8] { Hex.decode(Self.vectors["vault_id"] as? String ?? "") ?? [] }
+
+  @Test("field associated data and envelope")
+  func field() throws {
+    let vector = try group("field")
+    let binding = FieldBinding(record: RecordBinding(table: "survivor", recordID: 17), field: "name", keyVersion: 1)
+    let context = binding.context(vaultID: vaultID)
+    #expect(context == (try bytes(vector, "associated_data")))
+    let recordKey = try key(bytes(vector, "record_key"), as: RecordKeyPurpose.self)
+    let nonce = try bytes(vector, "nonce")
+    let sealed = Array("Test Person".utf8).withUnsafeBytes {
+      XChaCha20Poly1305.sealDetachedNonce($0, key: recordKey, nonce: nonce, associatedData: [FieldEnvelope.currentVersion] + context)
+    }
+    let envelope = try bytes(vector, "envelope")
+    #expect([FieldEnvelope.currentVersion] + nonce + sealed == envelope)
+    #expect(try FieldCipher.open(envelope, key: recordKey, binding: binding, vaultID: vaultID) == vector["plaintext_utf8"])
+  }
+
+  @Test("team key subkeys, record key wrapping and key grant context")
+  func hierarchy() throws {
+    let derivation = try group("team_key_derivation")
+    let team = try key(bytes(derivation, "team_key"), as: TeamKeyPurpose.self)
+    let wrapping = try team.deriveSubkey(id: 1, context: .recordWrapping, as: RecordWrappingKeyPurpose.self)
+    let root = try team.deriveSubkey(id: 1, context: .blindIndexRoot, as: BlindIndexRootPurpose.self)
+    #expect(wrapping.withUnsafeBytes { Array($0) } == (try bytes(derivation, "record_wrapping_key_ctx_HVNwrap1_id_1")))
+    #expect(root.withUnsafeBytes { Array($0) } == (try bytes(derivation, "blind_index_root_ctx_HVNbidx1_id_1")))
+
+    let record = try group("record_key")
+    let binding = RecordBinding(table: "survivor", recordID: 17)
+    let context = RecordKeyContext.encode(vaultID: vaultID, binding: binding, teamID: 3, version: 2)
+    #expect(context == (try bytes(record, "associated_data")))
+    let opened = try FieldEnvelope.openKey(try bytes(record, "wrapped"), key: wrapping, context: context, as: RecordKeyPurpose.self)
+    #expect(opened.withUnsafeBytes { Array($0) } == (try bytes(try group("field"), "record_key")))
+
+    let grant = try group("key_grant")
+    let recipient = try BoxKeyPair(secretKey: key(bytes(grant, "recipient_secret"), as: BoxSecretKeyPurpose.self))
+    #expect(recipient.publicKey.bytes == (try bytes(grant, "recipient_public")))
+    let grantContext = KeyGrant.context(vaultID: vaultID, kind: .team, teamID: 3, version: 2, recipient: recipient.publicKey)
+    #expect(grantContext == (try bytes(grant, "context")))
+    let sealed = try KeyGrant.seal(team, context: grantContext, to: recipient.publicKey)
+    let reopened = try KeyGrant.open(sealed, context: grantContext, with: recipient, as: TeamKeyPurpose.self)
+    #expect(reopened.constantTimeEquals(team) == true)
+  }
+
+  @Test("a key file written by the vector opens with its passphrase to the stated public keys")
+  func keyFile() throws {
+    let vector = try group("key_file")
+    let file = try bytes(vector, "file")
+    #expect(KeyFile.digest(of: file) == (try bytes(vector, "digest_blake2b_256")))
+    let decoded = try KeyFile.decode(file, user: "ada")
+    #expect(decoded.vaultID == vaultID)
+    #expect(decoded.userName == "ada")
+    #expect(decoded.limits == KDFLevel.interactive.limits)
+    let passphrase = try #require(vector["passphrase_utf8"])
+    let keys = try decoded.open(passphrase: Passphrase(copying: passphrase))
+    #expect(keys.box.publicKey.bytes == (try bytes(vector, "box_public")))
+    #expect(keys.signing.publicKey.bytes == (try bytes(vector, "signing_public")))
+    #expect(throws: VaultError.wrongPassphrase(user: "ada")) { _ = try decoded.open(passphrase: Passphrase(copying: "Correct horse battery staple")) }
+  }
+
+  @Test("statistics key agreement and recovery-key checksum")
+  func agreementAndRecovery() throws {
+    let vector = try group("statistics_key_agreement")
+    let statistics = try BoxKeyPair(secretKey: key(Array(0xe0...0xff).map { UInt8($0) }, as: BoxSecretKeyPurpose.self))
+    #expect(statistics.publicKey.bytes == (try bytes(vector, "statistics_public")))
+    let ephemeral = try BoxPublicKey(bytes: bytes(vector, "ephemeral_public"))
+    let fieldKey = try HybridKeyAgreement.recover(ephemeral: ephemeral, recipient: statistics, label: "haven.statistics.v1", as: StatisticsFieldKeyPurpose.self)
+    #expect(fieldKey.withUnsafeBytes { Array($0) } == (try bytes(vector, "field_key")))
+
+    let recovery = try group("recovery_key")
+    let secret = try bytes(recovery, "secret")
+    #expect(Array(BLAKE2b.hash(secret, outputByteCount: 32).prefix(4)) == (try bytes(recovery, "checksum")))
+  }
+}
