@@ -13,7 +13,9 @@ struct GlobalOptions: ParsableArguments {
 
   @Option(
     name: .long,
-    help: ArgumentHelp("Read your passphrase from this file (first line). Otherwise $HAVEN_PASSPHRASE, otherwise a no-echo prompt.", valueName: "file"))
+    help: ArgumentHelp(
+      "Read your passphrase from this file (first line). Otherwise $HAVEN_PASSPHRASE, otherwise a no-echo prompt.",
+      valueName: "file"))
   var passphraseFile: String?
 
   @Flag(name: .long, help: "Print one JSON document on standard output.")
@@ -36,6 +38,8 @@ struct GlobalOptions: ParsableArguments {
 struct NewPassphraseOptions: ParsableArguments {
   @Option(
     name: .long,
-    help: ArgumentHelp("Read the new passphrase from this file. Otherwise $HAVEN_NEW_PASSPHRASE, otherwise a prompt (asked twice).", valueName: "file"))
+    help: ArgumentHelp(
+      "Read the new passphrase from this file. Otherwise $HAVEN_NEW_PASSPHRASE, otherwise a prompt (asked twice).",
+      valueName: "file"))
   var newPassphraseFile: String?
 }

@@ -13,7 +13,9 @@ extension KDFLevel: ExpressibleByArgument {}
 struct InitCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "init", abstract: "Create a vault, its first admin, and its recovery key.",
-    discussion: "The recovery key is shown once. Keep it offline (e.g. printed, in a safe, under two-person control): it can recover every team's records.")
+    discussion:
+      "The recovery key is shown once. Keep it offline (e.g. printed, in a safe, under two-person control): it can recover every team's records."
+  )
 
   @OptionGroup var global: GlobalOptions
 
@@ -26,7 +28,9 @@ struct InitCommand: ParsableCommand {
   @Option(name: .long, help: "A name for the vault (default: the directory's name).")
   var name: String?
 
-  @Option(name: .long, help: ArgumentHelp("Write the recovery key to this new file (mode 0600) instead of the screen.", valueName: "file"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Write the recovery key to this new file (mode 0600) instead of the screen.", valueName: "file"))
   var recoveryKeyOut: String?
 
   func validate() throws {

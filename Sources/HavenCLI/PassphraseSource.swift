@@ -24,7 +24,8 @@ enum PassphraseSource {
         let descriptor = open(file, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
           throw CommandLineFailure(
-            message: "cannot read passphrase file \(file): \(String(cString: strerror(errno)))", hint: nil, exitCode: HavenExitCode.notFound)
+            message: "cannot read passphrase file \(file): \(String(cString: strerror(errno)))", hint: nil,
+            exitCode: HavenExitCode.notFound)
         }
         defer { close(descriptor) }
         return try Passphrase.read(fromFileDescriptor: descriptor)

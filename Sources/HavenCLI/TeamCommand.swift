@@ -37,7 +37,8 @@ struct TeamCommand: ParsableCommand {
   struct AddMember: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "add-member", abstract: "Add a worker or admin to a team (admin only).",
-      discussion: "The team key reaches them from a current member (at that member's next unlock) or from 'haven recovery deliver'.")
+      discussion:
+        "The team key reaches them from a current member (at that member's next unlock) or from 'haven recovery deliver'.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The team.") var team: String
     @Argument(help: "The user to add.") var member: String

@@ -17,14 +17,16 @@ enum TerminalPrompt {
     let terminal = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
     guard terminal >= 0 else {
       throw CommandLineFailure.missing(
-        "passphrase (no terminal to prompt on)", hint: "use --passphrase-file FILE, or set HAVEN_PASSPHRASE / HAVEN_NEW_PASSPHRASE")
+        "passphrase (no terminal to prompt on)",
+        hint: "use --passphrase-file FILE, or set HAVEN_PASSPHRASE / HAVEN_NEW_PASSPHRASE")
     }
     defer { close(terminal) }
     let first = try readOnce(terminal, prompt: prompt)
     guard confirm else { return first }
     let second = try readOnce(terminal, prompt: "Again: ")
     guard first.matches(second) else {
-      throw CommandLineFailure(message: "the two passphrases differ", hint: "nothing was changed; try again", exitCode: HavenExitCode.usage)
+      throw CommandLineFailure(
+        message: "the two passphrases differ", hint: "nothing was changed; try again", exitCode: HavenExitCode.usage)
     }
     return first
   }

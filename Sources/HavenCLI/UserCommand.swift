@@ -10,7 +10,8 @@ struct UserCommand: ParsableCommand {
 
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Add a user (admin only). Their initial passphrase comes from --new-passphrase-file, $HAVEN_NEW_PASSPHRASE or a prompt.")
+      abstract:
+        "Add a user (admin only). Their initial passphrase comes from --new-passphrase-file, $HAVEN_NEW_PASSPHRASE or a prompt.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var newPassphrase: NewPassphraseOptions
     @Argument(help: "The new user's name.") var name: String
@@ -18,9 +19,12 @@ struct UserCommand: ParsableCommand {
 
     func run() throws {
       let session = try SessionOpener.open(global)
-      let passphrase = try PassphraseSource.new(fromFile: newPassphrase.newPassphraseFile, prompt: "Initial passphrase for \(name): ")
+      let passphrase = try PassphraseSource.new(
+        fromFile: newPassphrase.newPassphraseFile, prompt: "Initial passphrase for \(name): ")
       try session.addUser(name, role: role, passphrase: passphrase)
-      Presenter.done(global, action: "user.add", "Added \(role.rawValue) '\(name)'. Ask them to change their passphrase with 'haven user passwd'.")
+      Presenter.done(
+        global, action: "user.add",
+        "Added \(role.rawValue) '\(name)'. Ask them to change their passphrase with 'haven user passwd'.")
     }
   }
 
@@ -75,7 +79,8 @@ struct UserCommand: ParsableCommand {
 
     func run() throws {
       try SessionOpener.open(global).removeUser(name)
-      Presenter.done(global, action: "user.remove", "Removed '\(name)'. Their teams' keys rotate before any new record is written.")
+      Presenter.done(
+        global, action: "user.remove", "Removed '\(name)'. Their teams' keys rotate before any new record is written.")
     }
   }
 }

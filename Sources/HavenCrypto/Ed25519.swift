@@ -44,7 +44,8 @@ public struct SigningKeyPair: ~Copyable, @unchecked Sendable {
   public func sign(_ message: [UInt8]) -> [UInt8] {
     var signature = [UInt8](repeating: 0, count: SigningPublicKey.signatureByteCount)
     secretKey.withUnsafeBytes { sk in
-      _ = crypto_sign_detached(&signature, nil, message, UInt64(message.count), sk.baseAddress!.assumingMemoryBound(to: UInt8.self))
+      _ = crypto_sign_detached(
+        &signature, nil, message, UInt64(message.count), sk.baseAddress!.assumingMemoryBound(to: UInt8.self))
     }
     return signature
   }

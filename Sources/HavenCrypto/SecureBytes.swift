@@ -44,7 +44,9 @@ public struct SecureBytes: ~Copyable, @unchecked Sendable {
 
   /// Writing through the pointer does not change the owner's identity, so this is not `mutating`:
   /// it is how decryption fills a fresh buffer in place.
-  public func withUnsafeMutableBytes<R: ~Copyable, E: Error>(_ body: (UnsafeMutableRawBufferPointer) throws(E) -> R) throws(E) -> R {
+  public func withUnsafeMutableBytes<R: ~Copyable, E: Error>(
+    _ body: (UnsafeMutableRawBufferPointer) throws(E) -> R
+  ) throws(E) -> R {
     try body(UnsafeMutableRawBufferPointer(start: pointer, count: count))
   }
 

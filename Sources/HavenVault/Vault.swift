@@ -55,7 +55,8 @@ public final class Vault: @unchecked Sendable {
       let statistics = try BoxKeyPair.generate()
       let auditKey = try AuditKey.random()
       let adminKeys = try UserKeyPairs.generate()
-      let keyFile = try KeyFile.seal(identity: adminKeys, passphrase: passphrase, level: kdfLevel, vaultID: vaultID, userName: adminName)
+      let keyFile = try KeyFile.seal(
+        identity: adminKeys, passphrase: passphrase, level: kdfLevel, vaultID: vaultID, userName: adminName)
       let vaultName = name ?? ((directory.path as NSString).lastPathComponent)
       let recoveryPublic = recovery.publicKey
       let statisticsGrant = try KeyGrant.seal(
@@ -90,10 +91,14 @@ public final class Vault: @unchecked Sendable {
             adminName, Data(adminKeys.box.publicKey.bytes), Data(adminKeys.signing.publicKey.bytes), Data(keyFile.digest), now,
           ])
         let adminID = db.lastInsertedRowID
-        try KeyGrantStore.insert(db, kind: .statistics, teamID: nil, version: 1, recipient: nil, sealed: statisticsGrant, grantedBy: adminID)
-        try KeyGrantStore.insert(db, kind: .audit, teamID: nil, version: 1, recipient: nil, sealed: auditToRecovery, grantedBy: adminID)
-        try KeyGrantStore.insert(db, kind: .audit, teamID: nil, version: 1, recipient: adminID, sealed: auditToAdmin, grantedBy: adminID)
-        try AuditLog.append(db, actor: adminID, action: .vaultCreate, target: "vault:\(vaultName)", detail: "kdf=\(kdfLevel.rawValue)")
+        try KeyGrantStore.insert(
+          db, kind: .statistics, teamID: nil, version: 1, recipient: nil, sealed: statisticsGrant, grantedBy: adminID)
+        try KeyGrantStore.insert(
+          db, kind: .audit, teamID: nil, version: 1, recipient: nil, sealed: auditToRecovery, grantedBy: adminID)
+        try KeyGrantStore.insert(
+          db, kind: .audit, teamID: nil, version: 1, recipient: adminID, sealed: auditToAdmin, grantedBy: adminID)
+        try AuditLog.append(
+          db, actor: adminID, action: .vaultCreate, target: "vault:\(vaultName)", detail: "kdf=\(kdfLevel.rawValue)")
       }
       let vault = try Vault.open(at: directory.path)
       return CreatedVault(vault: vault, recoveryKey: recovery)

@@ -6,7 +6,9 @@ import Testing
 /// code (docs/cli.md), and nothing already stored changed or lost.
 @Suite("haven: bad input gets a clear message and its exit code")
 struct BadInputTests {
-  func expectFailure(_ result: HavenProcess.Result, _ code: Int32, _ fragment: String, sourceLocation: SourceLocation = #_sourceLocation) {
+  func expectFailure(
+    _ result: HavenProcess.Result, _ code: Int32, _ fragment: String, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
     #expect(result.status == code, "exit \(result.status): \(result.stderr)", sourceLocation: sourceLocation)
     #expect(result.stderr.hasPrefix("haven: error: "), "\(result.stderr)", sourceLocation: sourceLocation)
     #expect(result.stderr.contains(fragment), "\(result.stderr)", sourceLocation: sourceLocation)
@@ -32,7 +34,8 @@ struct BadInputTests {
     let missing = try cli.asAdmin(["status"])
     expectFailure(missing, 66, "no vault at")
     #expect(missing.stderr.contains("haven: hint: "))
-    expectFailure(try cli.run(["status", "--vault", cli.root.path, "--user", "ada", "--passphrase-file", cli.adminFile]), 66, "no vault at")
+    expectFailure(
+      try cli.run(["status", "--vault", cli.root.path, "--user", "ada", "--passphrase-file", cli.adminFile]), 66, "no vault at")
   }
 
   @Test("no vault or user named: 64")
@@ -45,7 +48,9 @@ struct BadInputTests {
   @Test("a vault from a newer format version: 65, and the file is left unchanged")
   func newerFormat() throws {
     let cli = try CLIFixture()
-    try DatabaseQueue(path: cli.vault + "/vault.sqlite").write { db in try db.execute(sql: "UPDATE vault_meta SET format_version = 2") }
+    try DatabaseQueue(path: cli.vault + "/vault.sqlite").write { db in
+      try db.execute(sql: "UPDATE vault_meta SET format_version = 2")
+    }
     let before = try Data(contentsOf: URL(fileURLWithPath: cli.vault + "/vault.sqlite"))
     expectFailure(try cli.asAdmin(["status"]), 65, "format version 2, newer than this haven understands (1)")
     #expect(try Data(contentsOf: URL(fileURLWithPath: cli.vault + "/vault.sqlite")) == before)
@@ -95,7 +100,8 @@ struct BadInputTests {
     FileManager.default.createFile(atPath: long, contents: Data(repeating: 0x61, count: 5000))
     expectFailure(try cli.run(["status", "--user", "ada", "--passphrase-file", long]), 64, "longer than 1024 bytes")
     let binary = cli.root.appendingPathComponent("binary.pw").path
-    FileManager.default.createFile(atPath: binary, contents: Data([0xff, 0xfe, 0x00, 0xc3, 0x28, 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86]))
+    FileManager.default.createFile(
+      atPath: binary, contents: Data([0xff, 0xfe, 0x00, 0xc3, 0x28, 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86]))
     expectFailure(try cli.run(["status", "--user", "ada", "--passphrase-file", binary]), 77, "wrong passphrase")
   }
 
@@ -104,7 +110,10 @@ struct BadInputTests {
     let cli = try CLIFixture()
     let before = try Data(contentsOf: URL(fileURLWithPath: cli.vault + "/vault.sqlite"))
     expectFailure(
-      try cli.run(["init", "--admin", "eve", "--kdf", "interactive", "--passphrase-file", cli.adminFile, "--recovery-key-out", cli.root.path + "/rk2"]),
+      try cli.run([
+        "init", "--admin", "eve", "--kdf", "interactive", "--passphrase-file", cli.adminFile, "--recovery-key-out",
+        cli.root.path + "/rk2",
+      ]),
       73, "already exists")
     #expect(try Data(contentsOf: URL(fileURLWithPath: cli.vault + "/vault.sqlite")) == before)
     #expect(!FileManager.default.fileExists(atPath: cli.root.path + "/rk2"))
@@ -126,7 +135,9 @@ struct BadInputTests {
     let cli = try CLIFixture()
     #expect(try HavenProcess.run(["frobnicate"]).status == 64)
     #expect(try cli.asAdmin(["user", "add", "x", "--role", "superuser", "--new-passphrase-file", cli.workerFile]).status == 64)
-    expectFailure(try cli.asAdmin(["user", "add", "Bad Name!", "--role", "worker", "--new-passphrase-file", cli.workerFile]), 64, "not a valid user name")
+    expectFailure(
+      try cli.asAdmin(["user", "add", "Bad Name!", "--role", "worker", "--new-passphrase-file", cli.workerFile]), 64,
+      "not a valid user name")
     #expect(try cli.run(["init", "--admin", "x", "--json", "--passphrase-file", cli.adminFile]).status == 64)
   }
 }

@@ -78,7 +78,8 @@ struct CommandFlowTests {
     let cli = try CLIFixture()
     let result = try cli.run(["status", "--user", "ada"], environment: ["HAVEN_PASSPHRASE": CLIFixture.adminSecret])
     #expect(result.status == 0)
-    let viaUserEnvironment = try cli.run(["status"], environment: ["HAVEN_PASSPHRASE": CLIFixture.adminSecret, "HAVEN_USER": "ada"])
+    let viaUserEnvironment = try cli.run(
+      ["status"], environment: ["HAVEN_PASSPHRASE": CLIFixture.adminSecret, "HAVEN_USER": "ada"])
     #expect(viaUserEnvironment.status == 0)
     let argument = try cli.run(["status", "--user", "ada", "--passphrase", CLIFixture.adminSecret])
     #expect(argument.status == 64)

@@ -42,7 +42,8 @@ struct HavenProcess {
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return Result(
-      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+      stderr: String(decoding: stderr, as: UTF8.self))
   }
 }
 
@@ -63,7 +64,9 @@ final class CLIFixture {
     try (CLIFixture.adminSecret + "\n").write(toFile: adminFile, atomically: true, encoding: .utf8)
     try (CLIFixture.workerSecret + "\n").write(toFile: workerFile, atomically: true, encoding: .utf8)
     if initialise {
-      let result = try run(["init", "--admin", "ada", "--kdf", "interactive", "--passphrase-file", adminFile, "--recovery-key-out", recoveryFile])
+      let result = try run([
+        "init", "--admin", "ada", "--kdf", "interactive", "--passphrase-file", adminFile, "--recovery-key-out", recoveryFile,
+      ])
       #expect(result.status == 0, "\(result.stderr)")
     }
   }
@@ -75,7 +78,8 @@ final class CLIFixture {
   /// Runs haven against this vault; every output is kept so tests can check none leaks a secret.
   @discardableResult
   func run(_ arguments: [String], environment: [String: String] = [:], detached: Bool = false) throws -> HavenProcess.Result {
-    let result = try HavenProcess.run(arguments, environment: ["HAVEN_VAULT": vault].merging(environment) { $1 }, detached: detached)
+    let result = try HavenProcess.run(
+      arguments, environment: ["HAVEN_VAULT": vault].merging(environment) { $1 }, detached: detached)
     outputs.append(result)
     return result
   }

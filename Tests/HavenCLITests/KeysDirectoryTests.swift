@@ -25,7 +25,9 @@ struct KeysDirectoryTests {
         #expect(!text.contains(marker), "\(file.lastPathComponent) contains \(marker)")
       }
       // An Ed25519 secret key is 64 bytes: 128 hex digits in a row never belong in Keys/.
-      #expect(text.range(of: "[0-9a-fA-F]{128}", options: .regularExpression) == nil, "\(file.lastPathComponent) holds a 64-byte hex value")
+      #expect(
+        text.range(of: "[0-9a-fA-F]{128}", options: .regularExpression) == nil,
+        "\(file.lastPathComponent) holds a 64-byte hex value")
       #expect(!data.starts(with: Array("HAVENKEY".utf8)), "\(file.lastPathComponent) is a Haven key file")
     }
   }

@@ -31,7 +31,8 @@ struct Argon2idTests {
     let weak = KDFLimits(opsLimit: 1, memLimit: 8 * 1024)
     #expect(throws: CryptoError.self) { try weak.checkWithinPolicy() }
     #expect(throws: CryptoError.self) {
-      _ = try Argon2id.deriveKey(from: Passphrase(copying: "long enough pass"), salt: Argon2id.randomSalt(), limits: weak, as: KeyFileKeyPurpose.self)
+      _ = try Argon2id.deriveKey(
+        from: Passphrase(copying: "long enough pass"), salt: Argon2id.randomSalt(), limits: weak, as: KeyFileKeyPurpose.self)
     }
     let huge = KDFLimits(opsLimit: 4, memLimit: KDFLevel.sensitive.limits.memLimit * 2)
     #expect(throws: CryptoError.self) { try huge.checkWithinPolicy() }

@@ -1,3 +1,5 @@
+import Testing
+
 @testable import HavenCrypto
 
 /// Builds a key from published test-vector bytes (never used outside tests).
@@ -11,5 +13,3 @@ func testKey<P: KeyPurpose>(_ hex: String, as _: P.Type = P.self) throws -> Secr
 func hex(_ text: String) -> [UInt8] {
   Hex.decode(text)!
 }
-
-import Testing

@@ -1,7 +1,8 @@
 import Foundation
 @_spi(KnownAnswerTests) import HavenCrypto
-@testable import HavenVault
 import Testing
+
+@testable import HavenVault
 
 /// Checks that the code still produces, and opens, every vector in docs/vectors/format-v1.json:
 /// the doc, its vectors and the code change together or this fails.
@@ -41,7 +42,8 @@ struct FormatVectorTests {
     let recordKey = try key(bytes(vector, "record_key"), as: RecordKeyPurpose.self)
     let nonce = try bytes(vector, "nonce")
     let sealed = Array("Test Person".utf8).withUnsafeBytes {
-      XChaCha20Poly1305.sealDetachedNonce($0, key: recordKey, nonce: nonce, associatedData: [FieldEnvelope.currentVersion] + context)
+      XChaCha20Poly1305.sealDetachedNonce(
+        $0, key: recordKey, nonce: nonce, associatedData: [FieldEnvelope.currentVersion] + context)
     }
     let envelope = try bytes(vector, "envelope")
     #expect([FieldEnvelope.currentVersion] + nonce + sealed == envelope)
@@ -61,7 +63,8 @@ struct FormatVectorTests {
     let binding = RecordBinding(table: "survivor", recordID: 17)
     let context = RecordKeyContext.encode(vaultID: vaultID, binding: binding, teamID: 3, version: 2)
     #expect(context == (try bytes(record, "associated_data")))
-    let opened = try FieldEnvelope.openKey(try bytes(record, "wrapped"), key: wrapping, context: context, as: RecordKeyPurpose.self)
+    let opened = try FieldEnvelope.openKey(
+      try bytes(record, "wrapped"), key: wrapping, context: context, as: RecordKeyPurpose.self)
     #expect(opened.withUnsafeBytes { Array($0) } == (try bytes(try group("field"), "record_key")))
 
     let grant = try group("key_grant")
@@ -87,7 +90,9 @@ struct FormatVectorTests {
     let keys = try decoded.open(passphrase: Passphrase(copying: passphrase))
     #expect(keys.box.publicKey.bytes == (try bytes(vector, "box_public")))
     #expect(keys.signing.publicKey.bytes == (try bytes(vector, "signing_public")))
-    #expect(throws: VaultError.wrongPassphrase(user: "ada")) { _ = try decoded.open(passphrase: Passphrase(copying: "Correct horse battery staple")) }
+    #expect(throws: VaultError.wrongPassphrase(user: "ada")) {
+      _ = try decoded.open(passphrase: Passphrase(copying: "Correct horse battery staple"))
+    }
   }
 
   @Test("statistics key agreement and recovery-key checksum")
@@ -96,7 +101,8 @@ struct FormatVectorTests {
     let statistics = try BoxKeyPair(secretKey: key(Array(0xe0...0xff).map { UInt8($0) }, as: BoxSecretKeyPurpose.self))
     #expect(statistics.publicKey.bytes == (try bytes(vector, "statistics_public")))
     let ephemeral = try BoxPublicKey(bytes: bytes(vector, "ephemeral_public"))
-    let fieldKey = try HybridKeyAgreement.recover(ephemeral: ephemeral, recipient: statistics, label: "haven.statistics.v1", as: StatisticsFieldKeyPurpose.self)
+    let fieldKey = try HybridKeyAgreement.recover(
+      ephemeral: ephemeral, recipient: statistics, label: "haven.statistics.v1", as: StatisticsFieldKeyPurpose.self)
     #expect(fieldKey.withUnsafeBytes { Array($0) } == (try bytes(vector, "field_key")))
 
     let recovery = try group("recovery_key")

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 import HavenCrypto
-@testable import HavenVault
 import Testing
+
+@testable import HavenVault
 
 /// The promise that access comes from keys, not `if` statements: these tests play a user who has
 /// their own key file, their own passphrase and raw SQL access to the vault file.
@@ -36,9 +37,13 @@ struct KeyHierarchyTests {
     // Through the API: refused, and the refusal is audited.
     for name in ["sam", "audrey", "rita"] {
       let outsider = try fixture.unlock(name)
-      #expect(throws: VaultError.keyNotHeld(what: "team 'north' key version 1")) { _ = try outsider.openRecordKey(wrapped, for: record) }
+      #expect(throws: VaultError.keyNotHeld(what: "team 'north' key version 1")) {
+        _ = try outsider.openRecordKey(wrapped, for: record)
+      }
     }
-    #expect(throws: VaultError.keyNotHeld(what: "team 'north' key version 1")) { _ = try fixture.admin().openRecordKey(wrapped, for: record) }
+    #expect(throws: VaultError.keyNotHeld(what: "team 'north' key version 1")) {
+      _ = try fixture.admin().openRecordKey(wrapped, for: record)
+    }
     let denied = try fixture.auditEntries().filter { $0["action"] == "record-key.open" && $0["outcome"] == "denied" }
     #expect(denied.count == 4)
 
@@ -109,15 +114,20 @@ struct KeyHierarchyTests {
       _ = try wendy.openRecordKey(created.wrapped, for: second)
     }
     let vaultID = wendy.metadata.vaultID
-    let name = FieldEnvelope.seal(Array("A".utf8), key: created.key, context: FieldBinding(record: first, field: "name").context(vaultID: vaultID))
+    let name = FieldEnvelope.seal(
+      Array("A".utf8), key: created.key, context: FieldBinding(record: first, field: "name").context(vaultID: vaultID))
     for binding in [
       FieldBinding(record: first, field: "notes"), FieldBinding(record: second, field: "name"),
-      FieldBinding(record: first, field: "name", keyVersion: 2), FieldBinding(record: RecordBinding(table: "referral", recordID: 1), field: "name"),
+      FieldBinding(record: first, field: "name", keyVersion: 2),
+      FieldBinding(record: RecordBinding(table: "referral", recordID: 1), field: "name"),
     ] {
       #expect(throws: VaultError.self) { _ = try FieldCipher.open(name, key: created.key, binding: binding, vaultID: vaultID) }
     }
     let otherVault = try VaultFixture()
-    #expect(throws: VaultError.self) { _ = try FieldCipher.open(name, key: created.key, binding: FieldBinding(record: first, field: "name"), vaultID: otherVault.vault.metadata.vaultID) }
+    #expect(throws: VaultError.self) {
+      _ = try FieldCipher.open(
+        name, key: created.key, binding: FieldBinding(record: first, field: "name"), vaultID: otherVault.vault.metadata.vaultID)
+    }
   }
 
   @Test("a sealed team key swapped into another team's row is detected, not used")
@@ -131,7 +141,8 @@ struct KeyHierarchyTests {
     let wendyID = try fixture.unlock("wendy").user.id
     try fixture.rawDatabase().write { db in
       let north = try Data.fetchOne(
-        db, sql: "SELECT sealed_key FROM key_grants WHERE key_kind = 'team' AND team_id = 1 AND recipient_user_id = ?", arguments: [wendyID])
+        db, sql: "SELECT sealed_key FROM key_grants WHERE key_kind = 'team' AND team_id = 1 AND recipient_user_id = ?",
+        arguments: [wendyID])
       try db.execute(
         sql: "UPDATE key_grants SET sealed_key = ? WHERE key_kind = 'team' AND team_id = 2 AND recipient_user_id = ?",
         arguments: [north, wendyID])
@@ -162,18 +173,22 @@ struct KeyHierarchyTests {
     #expect(wrappedAfter.teamKeyVersion == 2)
 
     let willAgain = try fixture.unlock("will")
-    #expect(throws: VaultError.keyNotHeld(what: "team 'north' key version 2")) { _ = try willAgain.openRecordKey(wrappedAfter, for: after) }
+    #expect(throws: VaultError.keyNotHeld(what: "team 'north' key version 2")) {
+      _ = try willAgain.openRecordKey(wrappedAfter, for: after)
+    }
     let wrapping = try stolen.key.deriveSubkey(id: 1, context: .recordWrapping, as: RecordWrappingKeyPurpose.self)
     #expect(throws: CryptoError.authenticationFailed) {
       _ = try FieldEnvelope.openKey(
         wrappedAfter.envelope, key: wrapping,
-        context: RecordKeyContext.encode(vaultID: wendy.metadata.vaultID, binding: after, teamID: wrappedAfter.teamID, version: 2),
+        context: RecordKeyContext.encode(
+          vaultID: wendy.metadata.vaultID, binding: after, teamID: wrappedAfter.teamID, version: 2),
         as: RecordKeyPurpose.self)
     }
     // Documented limit: what he held before removal still opens what was written before it.
     _ = try FieldEnvelope.openKey(
       wrappedBefore.envelope, key: wrapping,
-      context: RecordKeyContext.encode(vaultID: wendy.metadata.vaultID, binding: before, teamID: wrappedBefore.teamID, version: 1),
+      context: RecordKeyContext.encode(
+        vaultID: wendy.metadata.vaultID, binding: before, teamID: wrappedBefore.teamID, version: 1),
       as: RecordKeyPurpose.self)
     // The remaining member still reads both generations.
     _ = try wendy.openRecordKey(wrappedBefore, for: before)
@@ -188,7 +203,9 @@ struct KeyHierarchyTests {
     // wendy forgets her passphrase; the admin resets her keys.
     try fixture.admin().resetUserKeys("wendy", passphrase: Passphrase(copying: "wendy's second passphrase"))
     let reset = try fixture.unlock("wendy", "wendy's second passphrase")
-    #expect(throws: VaultError.keyNotHeld(what: "team 'north' key version 1")) { _ = try reset.openRecordKey(wrapped, for: record) }
+    #expect(throws: VaultError.keyNotHeld(what: "team 'north' key version 1")) {
+      _ = try reset.openRecordKey(wrapped, for: record)
+    }
     // A recovery key from another vault is refused.
     let stranger = try VaultFixture()
     #expect(throws: VaultError.recoveryKeyInvalid("it is not this vault's recovery key")) {
@@ -207,12 +224,15 @@ struct KeyHierarchyTests {
   func roleRules() throws {
     let fixture = try Self.twoTeams()
     let wendy = try fixture.unlock("wendy")
-    #expect(throws: VaultError.permissionDenied(action: "manage users", reason: "only an admin may manage users; you are worker")) {
+    #expect(throws: VaultError.permissionDenied(action: "manage users", reason: "only an admin may manage users; you are worker"))
+    {
       try wendy.addUser("mallory", role: .admin, passphrase: Passphrase(copying: "mallory passphrase"))
     }
     #expect(throws: VaultError.self) { try wendy.addMember(team: "south", user: "wendy") }
     let audrey = try fixture.unlock("audrey")
-    #expect(throws: VaultError.self) { _ = try audrey.createRecordKey(team: "north", for: RecordBinding(table: "survivor", recordID: 1)) }
+    #expect(throws: VaultError.self) {
+      _ = try audrey.createRecordKey(team: "north", for: RecordBinding(table: "survivor", recordID: 1))
+    }
     #expect(throws: VaultError.self) { try fixture.admin().addMember(team: "north", user: "audrey") }
     let denied = try fixture.auditEntries().filter { $0["outcome"] == "denied" }.map { $0["action"] as String }
     #expect(denied.contains("user.add"))
@@ -229,6 +249,8 @@ struct KeyHierarchyTests {
     let north = try #require(try fixture.admin().listTeams().first { $0.name == "north" })
     #expect(north.members.isEmpty)
     #expect(north.rotationDue)
-    #expect(throws: VaultError.invalidArgument("you cannot remove yourself; ask another admin")) { try fixture.admin().removeUser("ada") }
+    #expect(throws: VaultError.invalidArgument("you cannot remove yourself; ask another admin")) {
+      try fixture.admin().removeUser("ada")
+    }
   }
 }

@@ -27,7 +27,8 @@ struct VaultLifecycleTests {
   func defaultLevel() throws {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("haven-moderate-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: root) }
-    let created = try Vault.create(at: root.path, admin: "ada", passphrase: Passphrase(copying: "admin passphrase one"), kdfLevel: .moderate)
+    let created = try Vault.create(
+      at: root.path, admin: "ada", passphrase: Passphrase(copying: "admin passphrase one"), kdfLevel: .moderate)
     #expect(created.vault.metadata.kdfLevel == .moderate)
   }
 
@@ -60,7 +61,9 @@ struct VaultLifecycleTests {
   @Test("a missing directory, a non-vault directory and a non-vault file are told apart")
   func notAVault() throws {
     let fixture = try VaultFixture()
-    #expect(throws: VaultError.noVault(path: fixture.root.path + "/absent")) { _ = try Vault.open(at: fixture.root.path + "/absent") }
+    #expect(throws: VaultError.noVault(path: fixture.root.path + "/absent")) {
+      _ = try Vault.open(at: fixture.root.path + "/absent")
+    }
     #expect(throws: VaultError.noVault(path: fixture.root.path)) { _ = try Vault.open(at: fixture.root.path) }
     let fake = fixture.root.appendingPathComponent("fake")
     try FileManager.default.createDirectory(at: fake, withIntermediateDirectories: true)
@@ -70,7 +73,8 @@ struct VaultLifecycleTests {
     } throws: { error in
       (error as? VaultError)?.category == .dataError
     }
-    #expect(try Data(contentsOf: fake.appendingPathComponent("vault.sqlite")) == Data("this is not a database at all, just text".utf8))
+    #expect(
+      try Data(contentsOf: fake.appendingPathComponent("vault.sqlite")) == Data("this is not a database at all, just text".utf8))
   }
 
   @Test("a vault from a newer format version is refused and left byte-for-byte unchanged")
@@ -79,7 +83,9 @@ struct VaultLifecycleTests {
     try fixture.rawDatabase().write { db in try db.execute(sql: "UPDATE vault_meta SET format_version = 99") }
     let databasePath = fixture.path + "/vault.sqlite"
     let before = try Data(contentsOf: URL(fileURLWithPath: databasePath))
-    #expect(throws: VaultError.newerFormat(found: 99, supported: VaultFormat.currentVersion)) { _ = try Vault.open(at: fixture.path) }
+    #expect(throws: VaultError.newerFormat(found: 99, supported: VaultFormat.currentVersion)) {
+      _ = try Vault.open(at: fixture.path)
+    }
     #expect(try Data(contentsOf: URL(fileURLWithPath: databasePath)) == before)
   }
 
@@ -87,7 +93,8 @@ struct VaultLifecycleTests {
   func createOverExisting() throws {
     let fixture = try VaultFixture()
     #expect(throws: VaultError.vaultAlreadyExists(path: fixture.path)) {
-      _ = try Vault.create(at: fixture.path, admin: "eve", passphrase: Passphrase(copying: "another passphrase"), kdfLevel: .interactive)
+      _ = try Vault.create(
+        at: fixture.path, admin: "eve", passphrase: Passphrase(copying: "another passphrase"), kdfLevel: .interactive)
     }
     _ = try fixture.admin()
   }

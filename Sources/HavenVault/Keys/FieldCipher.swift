@@ -27,7 +27,9 @@ public enum FieldCipher {
     FieldEnvelope.seal(Array(value.utf8), key: key, context: binding.context(vaultID: vaultID))
   }
 
-  public static func open(_ envelope: [UInt8], key: borrowing RecordKey, binding: FieldBinding, vaultID: [UInt8]) throws(VaultError) -> String {
+  public static func open(
+    _ envelope: [UInt8], key: borrowing RecordKey, binding: FieldBinding, vaultID: [UInt8]
+  ) throws(VaultError) -> String {
     do {
       let bytes = try FieldEnvelope.open(envelope, key: key, context: binding.context(vaultID: vaultID))
       return String(decoding: bytes, as: UTF8.self)

@@ -68,7 +68,8 @@ struct KeyDuties {
         try !KeyGrantStore.exists(db, kind: .team, teamID: team.id, version: version, recipient: member)
       }
       guard !lacking.isEmpty,
-        let key = try holder.heldKey(db, vaultID: metadata.vaultID, kind: .team, teamID: team.id, version: version, as: TeamKeyPurpose.self)
+        let key = try holder.heldKey(
+          db, vaultID: metadata.vaultID, kind: .team, teamID: team.id, version: version, as: TeamKeyPurpose.self)
       else { continue }
       for recipient in lacking {
         try grant(db, key, kind: .team, teamID: team.id, version: version, to: recipient)
@@ -81,7 +82,9 @@ struct KeyDuties {
     return actions
   }
 
-  private func deliverRoleKey<P: KeyPurpose>(_ db: Database, kind: GrantedKeyKind, recipients filter: String, as type: P.Type) throws -> Int {
+  private func deliverRoleKey<P: KeyPurpose>(
+    _ db: Database, kind: GrantedKeyKind, recipients filter: String, as type: P.Type
+  ) throws -> Int {
     let lacking = try Int64.fetchAll(
       db,
       sql: """
@@ -112,7 +115,8 @@ struct KeyDuties {
     }
     let context = KeyGrant.context(vaultID: metadata.vaultID, kind: kind, teamID: teamID, version: version, recipient: publicKey)
     let sealed = try KeyGrant.seal(key, context: context, to: publicKey)
-    try KeyGrantStore.insert(db, kind: kind, teamID: teamID, version: version, recipient: recipient, sealed: sealed, grantedBy: actorID)
+    try KeyGrantStore.insert(
+      db, kind: kind, teamID: teamID, version: version, recipient: recipient, sealed: sealed, grantedBy: actorID)
   }
 
   private func userName(_ db: Database, _ id: Int64) throws -> String {

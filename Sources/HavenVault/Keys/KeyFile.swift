@@ -87,7 +87,9 @@ struct KeyFile: Equatable {
       throw damaged("it is truncated or has trailing bytes")
     }
     let limits = KDFLimits(opsLimit: ops, memLimit: mem)
-    do { try limits.checkWithinPolicy() } catch { throw damaged("its Argon2id limits are outside policy (below interactive or above sensitive)") }
+    do { try limits.checkWithinPolicy() } catch {
+      throw damaged("its Argon2id limits are outside policy (below interactive or above sensitive)")
+    }
     do {
       return KeyFile(
         limits: limits, salt: salt, vaultID: vaultID, userName: String(decoding: name, as: UTF8.self),
@@ -110,7 +112,8 @@ struct KeyFile: Equatable {
         throw VaultError.wrongPassphrase(user: userName)
       }
       let box = try BoxKeyPair(secretKey: SecretKey(adopting: secrets.slice(0..<BoxSecretKeyPurpose.byteCount)))
-      let seed = try SecretKey<SigningSeedPurpose>(adopting: secrets.slice(BoxSecretKeyPurpose.byteCount..<KeyFile.secretByteCount))
+      let seed = try SecretKey<SigningSeedPurpose>(
+        adopting: secrets.slice(BoxSecretKeyPurpose.byteCount..<KeyFile.secretByteCount))
       let keys = try UserKeyPairs(box: box, signingSeed: seed)
       guard keys.box.publicKey == boxPublicKey, keys.signing.publicKey == signingPublicKey else {
         throw VaultError.keyFileDamaged(user: userName, reason: "its secret keys do not match its public keys")

@@ -18,7 +18,9 @@ enum KeyGrant {
       [.bytes(vaultID), .text(kind.rawValue), .integer(teamID ?? 0), .integer(version), .bytes(recipient.bytes)])
   }
 
-  static func seal<P: KeyPurpose>(_ key: borrowing SecretKey<P>, context: [UInt8], to recipient: BoxPublicKey) throws(CryptoError) -> [UInt8] {
+  static func seal<P: KeyPurpose>(
+    _ key: borrowing SecretKey<P>, context: [UInt8], to recipient: BoxPublicKey
+  ) throws(CryptoError) -> [UInt8] {
     let plaintext = try SecureBytes(count: context.count + P.byteCount)
     plaintext.withUnsafeMutableBytes { out in
       out.copyBytes(from: context)

@@ -25,7 +25,8 @@ extension KeyHolder {
     do {
       return try openGrant(sealed, context: context, as: type)
     } catch {
-      throw VaultError.databaseDamaged("a sealed \(kind.rawValue) key (version \(version)) failed to open: it was altered or swapped")
+      throw VaultError.databaseDamaged(
+        "a sealed \(kind.rawValue) key (version \(version)) failed to open: it was altered or swapped")
     }
   }
 }

@@ -53,9 +53,11 @@ extension VaultSession {
     let entry = try teamKey(db, team: current, version: current.currentKeyVersion)
     let wrapping = try entry.key.deriveSubkey(id: 1, context: .recordWrapping, as: RecordWrappingKeyPurpose.self)
     let key = try RecordKey.random()
-    let context = RecordKeyContext.encode(vaultID: metadata.vaultID, binding: binding, teamID: team.id, version: current.currentKeyVersion)
+    let context = RecordKeyContext.encode(
+      vaultID: metadata.vaultID, binding: binding, teamID: team.id, version: current.currentKeyVersion)
     let envelope = FieldEnvelope.sealKey(key, key: wrapping, context: context)
-    return NewRecordKey(key: key, wrapped: WrappedRecordKey(teamID: team.id, teamKeyVersion: current.currentKeyVersion, envelope: envelope))
+    return NewRecordKey(
+      key: key, wrapped: WrappedRecordKey(teamID: team.id, teamKeyVersion: current.currentKeyVersion, envelope: envelope))
   }
 
   /// Unwraps a record key. Fails with `keyNotHeld` for anyone who is not a member of its team.
@@ -65,7 +67,8 @@ extension VaultSession {
     }
     let entry = try teamKey(db, team: team, version: wrapped.teamKeyVersion)
     let wrapping = try entry.key.deriveSubkey(id: 1, context: .recordWrapping, as: RecordWrappingKeyPurpose.self)
-    let context = RecordKeyContext.encode(vaultID: metadata.vaultID, binding: binding, teamID: team.id, version: wrapped.teamKeyVersion)
+    let context = RecordKeyContext.encode(
+      vaultID: metadata.vaultID, binding: binding, teamID: team.id, version: wrapped.teamKeyVersion)
     do {
       return try FieldEnvelope.openKey(wrapped.envelope, key: wrapping, context: context, as: RecordKeyPurpose.self)
     } catch {
@@ -81,7 +84,9 @@ extension VaultSession {
       try vault.database.write { db in
         guard let team = try TeamRecord.named(teamName, db) else { throw VaultError.notFound(kind: "team", name: teamName) }
         handoff.value = try createRecordKey(db, team: team, for: binding)
-        try AuditLog.append(db, actor: user.id, action: .recordKeyCreate, target: "\(binding.table):\(binding.recordID)", detail: "team \(teamName)")
+        try AuditLog.append(
+          db, actor: user.id, action: .recordKeyCreate, target: "\(binding.table):\(binding.recordID)", detail: "team \(teamName)"
+        )
       }
       return try handoff.take()
     } catch {

@@ -52,12 +52,16 @@ extension VaultSession {
     try authorize(.manageTeams, action: .teamMemberAdd, target: "team:\(teamName)")
     try transaction { db in
       guard let team = try TeamRecord.named(teamName, db) else { throw VaultError.notFound(kind: "team", name: teamName) }
-      guard let member = try UserRecord.active(named: memberName, db) else { throw VaultError.notFound(kind: "user", name: memberName) }
+      guard let member = try UserRecord.active(named: memberName, db) else {
+        throw VaultError.notFound(kind: "user", name: memberName)
+      }
       guard member.role.mayJoinTeams else {
         throw VaultError.invalidArgument("'\(memberName)' is \(member.role.rawValue): only workers and admins may join teams")
       }
-      let already = try Bool.fetchOne(
-        db, sql: "SELECT EXISTS (SELECT 1 FROM team_members WHERE team_id = ? AND user_id = ?)", arguments: [team.id, member.id]) ?? false
+      let already =
+        try Bool.fetchOne(
+          db, sql: "SELECT EXISTS (SELECT 1 FROM team_members WHERE team_id = ? AND user_id = ?)",
+          arguments: [team.id, member.id]) ?? false
       guard !already else { throw VaultError.alreadyExists(kind: "member of \(teamName)", name: memberName) }
       try db.execute(
         sql: "INSERT INTO team_members (team_id, user_id, added_at, added_by) VALUES (?, ?, ?, ?)",
@@ -73,7 +77,9 @@ extension VaultSession {
     try authorize(.manageTeams, action: .teamMemberRemove, target: "team:\(teamName)")
     try transaction { db in
       guard let team = try TeamRecord.named(teamName, db) else { throw VaultError.notFound(kind: "team", name: teamName) }
-      guard let member = try UserRecord.active(named: memberName, db) else { throw VaultError.notFound(kind: "user", name: memberName) }
+      guard let member = try UserRecord.active(named: memberName, db) else {
+        throw VaultError.notFound(kind: "user", name: memberName)
+      }
       try db.execute(sql: "DELETE FROM team_members WHERE team_id = ? AND user_id = ?", arguments: [team.id, member.id])
       guard db.changesCount > 0 else { throw VaultError.notFound(kind: "member of \(teamName)", name: memberName) }
       try KeyGrantStore.deleteAll(db, recipient: member.id, teamID: team.id)

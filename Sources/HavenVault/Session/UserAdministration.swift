@@ -10,10 +10,13 @@ extension VaultSession {
     try authorize(.manageUsers, action: .userAdd, target: "user:\(name)")
     try Names.validate(name, kind: "user")
     do { try passphrase.checkStrengthForNewKeyFile() } catch { throw .unusablePassphrase(Vault.reason(error)) }
-    let exists = try transaction { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM users WHERE name = ?)", arguments: [name]) ?? false }
+    let exists = try transaction { db in
+      try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM users WHERE name = ?)", arguments: [name]) ?? false
+    }
     guard !exists else { throw .alreadyExists(kind: "user", name: name) }
     let newKeys = try UserKeyPairs.generateForVault()
-    let keyFile = try KeyFile.seal(identity: newKeys, passphrase: passphrase, level: metadata.kdfLevel, vaultID: metadata.vaultID, userName: name)
+    let keyFile = try KeyFile.seal(
+      identity: newKeys, passphrase: passphrase, level: metadata.kdfLevel, vaultID: metadata.vaultID, userName: name)
     let path = vault.directory.keyFilePath(user: name)
     try vault.directory.writeAtomically(keyFile.encoded, to: path)
     do {
@@ -63,15 +66,19 @@ extension VaultSession {
   public func resetUserKeys(_ name: String, passphrase: borrowing Passphrase) throws(VaultError) {
     try authorize(.manageUsers, action: .userAdd, target: "user:\(name)")
     do { try passphrase.checkStrengthForNewKeyFile() } catch { throw .unusablePassphrase(Vault.reason(error)) }
-    guard let target = try transaction({ db in try UserRecord.active(named: name, db) }) else { throw .notFound(kind: "user", name: name) }
+    guard let target = try transaction({ db in try UserRecord.active(named: name, db) }) else {
+      throw .notFound(kind: "user", name: name)
+    }
     let newKeys = try UserKeyPairs.generateForVault()
-    let keyFile = try KeyFile.seal(identity: newKeys, passphrase: passphrase, level: metadata.kdfLevel, vaultID: metadata.vaultID, userName: name)
+    let keyFile = try KeyFile.seal(
+      identity: newKeys, passphrase: passphrase, level: metadata.kdfLevel, vaultID: metadata.vaultID, userName: name)
     try transaction { db in
       try db.execute(
         sql: "UPDATE users SET box_public_key = ?, signing_public_key = ?, key_file_digest = ? WHERE id = ?",
         arguments: [Data(newKeys.box.publicKey.bytes), Data(newKeys.signing.publicKey.bytes), Data(keyFile.digest), target.id])
       try KeyGrantStore.deleteAll(db, recipient: target.id)
-      try AuditLog.append(db, actor: user.id, action: .userPassphraseChange, target: "user:\(name)", detail: "keys reset by admin")
+      try AuditLog.append(
+        db, actor: user.id, action: .userPassphraseChange, target: "user:\(name)", detail: "keys reset by admin")
       try KeyDuties(metadata: metadata, holder: UserKeyHolder(self), actorID: user.id, scope: .memberOf(-1)).perform(db)
       try vault.directory.writeAtomically(keyFile.encoded, to: vault.directory.keyFilePath(user: name))
     }

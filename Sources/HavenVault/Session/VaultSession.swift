@@ -32,7 +32,8 @@ public final class VaultSession: @unchecked Sendable {
     guard AccessPolicy.allows(user.role, operation) else {
       let reason = AccessPolicy.reason(user.role, operation)
       try transaction { db in
-        try AuditLog.append(db, actor: user.id, action: action, target: target, outcome: .denied, detail: "role \(user.role.rawValue)")
+        try AuditLog.append(
+          db, actor: user.id, action: action, target: target, outcome: .denied, detail: "role \(user.role.rawValue)")
       }
       throw VaultError.permissionDenied(action: operation.rawValue, reason: reason)
     }

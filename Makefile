@@ -1,0 +1,32 @@
+# Haven: the two commands a new machine needs are `make demo` and `make test`.
+SWIFT ?= swift
+SCRATCH ?= .build
+
+.PHONY: demo test build release deps format lint clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build --scratch-path $(SCRATCH)
+
+release: deps
+	$(SWIFT) build -c release --scratch-path $(SCRATCH)
+
+## Create a throwaway vault with fake people and walk the main job end to end.
+demo: build
+	HAVEN=$(SCRATCH)/debug/haven scripts/demo.sh
+
+## Build everything and run every test (Swift Testing, real SQLite files, the real binary).
+test: deps
+	$(SWIFT) build --build-tests --scratch-path $(SCRATCH)
+	$(SWIFT) test --skip-build --scratch-path $(SCRATCH)
+
+format:
+	$(SWIFT) format --in-place --recursive --configuration .swift-format Package.swift Sources Tests
+
+lint:
+	$(SWIFT) format lint --strict --recursive --configuration .swift-format Package.swift Sources Tests
+
+clean:
+	rm -rf $(SCRATCH)

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the system libraries Haven links against, if they are missing: libsodium (cryptography)
+# and SQLite (storage). Needs root or sudo on Debian/Ubuntu; does nothing when both are present.
+set -euo pipefail
+
+missing=()
+pkg-config --exists libsodium 2>/dev/null || missing+=(libsodium-dev)
+{ [ -f /usr/include/sqlite3.h ] || pkg-config --exists sqlite3 2>/dev/null; } || missing+=(libsqlite3-dev)
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "haven: installing ${missing[*]}" >&2
+if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "haven: please install ${missing[*]} with your package manager" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
