@@ -17,6 +17,7 @@ struct HavenCommand: ParsableCommand {
 
   /// Maps every failure to its documented exit code and the `haven: error:` form.
   static func main() {
+    ProcessHardening.apply()
     do {
       var command = try parseAsRoot()
       try command.run()
