@@ -15,6 +15,8 @@ struct KeyDuties {
     case memberOf(Int64)
     /// Every team (the recovery key).
     case allTeams
+    /// No team: role keys only (auditors and reporting users, or an admin delivering the audit key).
+    case noTeams
   }
 
   let metadata: VaultMetadata
@@ -37,6 +39,7 @@ struct KeyDuties {
   private func teams(_ db: Database) throws -> [TeamRecord] {
     switch scope {
     case .allTeams: return try TeamRecord.all(db)
+    case .noTeams: return []
     case .memberOf(let userID):
       return try Row.fetchAll(
         db, sql: "SELECT t.* FROM teams t JOIN team_members m ON m.team_id = t.id WHERE m.user_id = ? ORDER BY t.id",
@@ -130,7 +133,7 @@ extension VaultSession {
   func performKeyDuties() throws(VaultError) {
     let duties = KeyDuties(
       metadata: metadata, holder: UserKeyHolder(self), actorID: user.id,
-      scope: user.role.mayJoinTeams ? .memberOf(user.id) : .memberOf(-1))
+      scope: user.role.mayJoinTeams ? .memberOf(user.id) : .noTeams)
     _ = try transaction { db in try duties.perform(db) }
   }
 

@@ -31,7 +31,7 @@ extension VaultSession {
             Timestamp.now(), user.id,
           ])
         try AuditLog.append(db, actor: user.id, action: .userAdd, target: "user:\(name)", detail: "role \(role.rawValue)")
-        try KeyDuties(metadata: metadata, holder: UserKeyHolder(self), actorID: user.id, scope: .memberOf(-1)).perform(db)
+        try KeyDuties(metadata: metadata, holder: UserKeyHolder(self), actorID: user.id, scope: .noTeams).perform(db)
       }
     } catch {
       vault.directory.remove(path)
@@ -79,7 +79,7 @@ extension VaultSession {
       try KeyGrantStore.deleteAll(db, recipient: target.id)
       try AuditLog.append(
         db, actor: user.id, action: .userPassphraseChange, target: "user:\(name)", detail: "keys reset by admin")
-      try KeyDuties(metadata: metadata, holder: UserKeyHolder(self), actorID: user.id, scope: .memberOf(-1)).perform(db)
+      try KeyDuties(metadata: metadata, holder: UserKeyHolder(self), actorID: user.id, scope: .noTeams).perform(db)
       try vault.directory.writeAtomically(keyFile.encoded, to: vault.directory.keyFilePath(user: name))
     }
   }
