@@ -21,14 +21,7 @@ enum PassphraseSource {
   private static func obtain(file: String?, environment: String, prompt: String, confirm: Bool) throws -> Passphrase {
     do {
       if let file {
-        let descriptor = open(file, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-          throw CommandLineFailure(
-            message: "cannot read passphrase file \(file): \(String(cString: strerror(errno)))", hint: nil,
-            exitCode: HavenExitCode.notFound)
-        }
-        defer { close(descriptor) }
-        return try Passphrase.read(fromFileDescriptor: descriptor)
+        return try InputFile.withDescriptor(file, purpose: "passphrase file") { try Passphrase.read(fromFileDescriptor: $0) }
       }
       if let fromEnvironment = try Passphrase.fromEnvironment(environment) { return fromEnvironment }
       return try TerminalPrompt.readPassphrase(prompt: prompt, confirm: confirm)

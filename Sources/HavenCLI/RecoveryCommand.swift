@@ -20,14 +20,9 @@ struct RecoveryCommand: ParsableCommand {
 
     func run() throws {
       let session = try SessionOpener.open(global)
-      let descriptor = open(recoveryKeyFile, O_RDONLY | O_CLOEXEC)
-      guard descriptor >= 0 else {
-        throw CommandLineFailure(
-          message: "cannot read recovery key file \(recoveryKeyFile): \(String(cString: strerror(errno)))", hint: nil,
-          exitCode: HavenExitCode.notFound)
+      let count = try InputFile.withDescriptor(recoveryKeyFile, purpose: "recovery key file") { descriptor in
+        try session.deliverWithRecoveryKey(RecoveryKey.read(fromFileDescriptor: descriptor))
       }
-      defer { close(descriptor) }
-      let count = try session.deliverWithRecoveryKey(RecoveryKey.read(fromFileDescriptor: descriptor))
       Presenter.done(global, action: "recovery.deliver", "Recovery key used: \(count) key(s) generated or delivered.")
     }
   }

@@ -51,10 +51,7 @@ extension VaultSession {
   public func addMember(team teamName: String, user memberName: String) throws(VaultError) {
     try authorize(.manageTeams, action: .teamMemberAdd, target: "team:\(teamName)")
     try transaction { db in
-      guard let team = try TeamRecord.named(teamName, db) else { throw VaultError.notFound(kind: "team", name: teamName) }
-      guard let member = try UserRecord.active(named: memberName, db) else {
-        throw VaultError.notFound(kind: "user", name: memberName)
-      }
+      let (team, member) = try existingTeamAndUser(db, team: teamName, user: memberName)
       guard member.role.mayJoinTeams else {
         throw VaultError.invalidArgument("'\(memberName)' is \(member.role.rawValue): only workers and admins may join teams")
       }
@@ -76,10 +73,7 @@ extension VaultSession {
   public func removeMember(team teamName: String, user memberName: String) throws(VaultError) {
     try authorize(.manageTeams, action: .teamMemberRemove, target: "team:\(teamName)")
     try transaction { db in
-      guard let team = try TeamRecord.named(teamName, db) else { throw VaultError.notFound(kind: "team", name: teamName) }
-      guard let member = try UserRecord.active(named: memberName, db) else {
-        throw VaultError.notFound(kind: "user", name: memberName)
-      }
+      let (team, member) = try existingTeamAndUser(db, team: teamName, user: memberName)
       try db.execute(sql: "DELETE FROM team_members WHERE team_id = ? AND user_id = ?", arguments: [team.id, member.id])
       guard db.changesCount > 0 else { throw VaultError.notFound(kind: "member of \(teamName)", name: memberName) }
       try KeyGrantStore.deleteAll(db, recipient: member.id, teamID: team.id)
@@ -87,5 +81,11 @@ extension VaultSession {
       try AuditLog.append(db, actor: user.id, action: .teamMemberRemove, target: "team:\(teamName)", detail: "user \(memberName)")
     }
     try performKeyDuties()
+  }
+
+  private func existingTeamAndUser(_ db: Database, team teamName: String, user userName: String) throws -> (TeamRecord, UserRecord) {
+    guard let team = try TeamRecord.named(teamName, db) else { throw VaultError.notFound(kind: "team", name: teamName) }
+    guard let member = try UserRecord.active(named: userName, db) else { throw VaultError.notFound(kind: "user", name: userName) }
+    return (team, member)
   }
 }
