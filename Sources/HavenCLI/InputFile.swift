@@ -10,7 +10,8 @@ enum InputFile {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else {
       throw CommandLineFailure(
-        message: "cannot read \(purpose) \(path): \(String(cString: strerror(errno)))", hint: nil, exitCode: HavenExitCode.notFound)
+        message: "cannot read \(purpose) \(path): \(String(cString: strerror(errno)))", hint: nil,
+        exitCode: HavenExitCode.notFound)
     }
     defer { close(descriptor) }
     return try body(descriptor)

@@ -5,6 +5,11 @@ public struct AgreedKey<Purpose: AEADKeyPurpose>: ~Copyable, @unchecked Sendable
   /// Stored beside what the key encrypts, so the recipient can derive the same key.
   public let ephemeralPublicKey: BoxPublicKey
   public let key: SecretKey<Purpose>
+
+  /// Hands the key to a new owner once the ephemeral public key has been stored.
+  public consuming func takeKey() -> SecretKey<Purpose> {
+    key
+  }
 }
 
 /// Lets anyone encrypt to a role (e.g. every worker writes statistical fields the `reporting` role

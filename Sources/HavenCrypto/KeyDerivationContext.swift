@@ -15,6 +15,11 @@ public struct KeyDerivationContext: Sendable, Equatable {
   public static let recordWrapping = KeyDerivationContext("HVNwrap1")
   /// Team key (version 1) -> the team's blind-index root (subkey id = 1).
   public static let blindIndexRoot = KeyDerivationContext("HVNbidx1")
+  /// Contexts defined by other modules for their own derivations (still exactly 8 bytes).
+  public init(uncheckedLabel text: StaticString) {
+    self.init(text)
+  }
+
   /// Known-answer tests only.
   public static let testVectors = KeyDerivationContext("HVNtest1")
 }

@@ -31,18 +31,21 @@ public enum VaultError: Error, Equatable, Sendable {
   case databaseDamaged(String)
   case fieldAuthenticationFailed(table: String, recordID: Int64, field: String)
   case recoveryKeyInvalid(String)
+  case notInYourTeams(String)
+  case importRejected([ImportProblem])
   case storageFailure(String)
 
   public var category: FailureCategory {
     switch self {
     case .invalidName, .invalidArgument, .unusablePassphrase: .usage
+    case .importRejected: .dataError
     case .newerFormat, .keyFileDamaged, .keyFileFromAnotherVault, .notAVault, .databaseDamaged,
       .fieldAuthenticationFailed, .recoveryKeyInvalid:
       .dataError
     case .noVault, .unknownUser, .notFound, .keyFileMissing: .notFound
     case .vaultAlreadyExists, .cannotCreate, .alreadyExists: .cannotCreate
     case .busy: .temporary
-    case .wrongPassphrase, .permissionDenied, .keyNotHeld: .permissionDenied
+    case .wrongPassphrase, .permissionDenied, .keyNotHeld, .notInYourTeams: .permissionDenied
     case .storageFailure: .internalError
     }
   }
@@ -73,6 +76,9 @@ public enum VaultError: Error, Equatable, Sendable {
     case .fieldAuthenticationFailed(let table, let recordID, let field):
       "\(table) \(recordID) field \(field) failed authentication: the file was altered or the wrong key was used"
     case .recoveryKeyInvalid(let reason): "recovery key refused: \(reason)"
+    case .notInYourTeams(let what): "\(what) is not in your teams (it may not exist, or another team holds it)"
+    case .importRejected(let problems):
+      "the file was not imported: \(problems.count) problem(s) found; nothing was written"
     case .storageFailure(let detail): "storage failure: \(detail)"
     }
   }

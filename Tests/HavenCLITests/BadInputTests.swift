@@ -49,10 +49,10 @@ struct BadInputTests {
   func newerFormat() throws {
     let cli = try CLIFixture()
     try DatabaseQueue(path: cli.vault + "/vault.sqlite").write { db in
-      try db.execute(sql: "UPDATE vault_meta SET format_version = 2")
+      try db.execute(sql: "UPDATE vault_meta SET format_version = 99")
     }
     let before = try Data(contentsOf: URL(fileURLWithPath: cli.vault + "/vault.sqlite"))
-    expectFailure(try cli.asAdmin(["status"]), 65, "format version 2, newer than this haven understands (1)")
+    expectFailure(try cli.asAdmin(["status"]), 65, "format version 99, newer than this haven understands (2)")
     #expect(try Data(contentsOf: URL(fileURLWithPath: cli.vault + "/vault.sqlite")) == before)
   }
 

@@ -37,4 +37,16 @@ public enum FieldCipher {
       throw .fieldAuthenticationFailed(table: binding.record.table, recordID: binding.record.recordID, field: binding.field)
     }
   }
+
+  /// Opens a statistical field with a survivor's statistics key.
+  static func openStatistical(
+    _ envelope: [UInt8], key: borrowing SecretKey<StatisticsFieldKeyPurpose>, binding: FieldBinding, vaultID: [UInt8]
+  ) throws(VaultError) -> String {
+    do {
+      return String(
+        decoding: try FieldEnvelope.open(envelope, key: key, context: binding.context(vaultID: vaultID)), as: UTF8.self)
+    } catch {
+      throw .fieldAuthenticationFailed(table: binding.record.table, recordID: binding.record.recordID, field: binding.field)
+    }
+  }
 }

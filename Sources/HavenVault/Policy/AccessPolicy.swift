@@ -6,12 +6,14 @@ enum AccessPolicy {
     case manageTeams = "manage teams"
     case useRecoveryKey = "use the recovery key"
     case handleCaseRecords = "handle case records"
+    case readStatistics = "read statistical fields"
   }
 
   static func allows(_ role: Role, _ operation: Operation) -> Bool {
     switch operation {
     case .manageUsers, .manageTeams, .useRecoveryKey: role == .admin
     case .handleCaseRecords: role == .worker || role == .admin
+    case .readStatistics: role == .reporting
     }
   }
 
@@ -19,6 +21,7 @@ enum AccessPolicy {
     switch operation {
     case .manageUsers, .manageTeams, .useRecoveryKey: "only an admin may \(operation.rawValue); you are \(role.rawValue)"
     case .handleCaseRecords: "only workers and admins who are team members may \(operation.rawValue); you are \(role.rawValue)"
+    case .readStatistics: "only the reporting role may \(operation.rawValue); you are \(role.rawValue)"
     }
   }
 }

@@ -83,7 +83,9 @@ extension VaultSession {
     try performKeyDuties()
   }
 
-  private func existingTeamAndUser(_ db: Database, team teamName: String, user userName: String) throws -> (TeamRecord, UserRecord) {
+  private func existingTeamAndUser(
+    _ db: Database, team teamName: String, user userName: String
+  ) throws -> (TeamRecord, UserRecord) {
     guard let team = try TeamRecord.named(teamName, db) else { throw VaultError.notFound(kind: "team", name: teamName) }
     guard let member = try UserRecord.active(named: userName, db) else { throw VaultError.notFound(kind: "user", name: userName) }
     return (team, member)

@@ -9,6 +9,7 @@ public final class VaultSession: @unchecked Sendable {
   public let user: UserRecord
   let keys: UserKeyPairs
   let teamKeys = KeyCache<TeamKeyPurpose>()
+  let blindIndexKeys = KeyCache<BlindIndexKeyPurpose>()
 
   init(vault: Vault, user: UserRecord, keys: consuming UserKeyPairs) {
     self.vault = vault

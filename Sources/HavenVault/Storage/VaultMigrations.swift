@@ -66,6 +66,121 @@ enum VaultMigrations {
           );
           """)
     }
+    migrator.registerMigration("v2-case-records") { db in
+      // Every BLOB column below marked T or S holds a field envelope (docs/FORMAT.md); the comment
+      // after it says whether it is a team field (T) or a statistical field (S).
+      try db.execute(
+        sql: """
+          CREATE TABLE services (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            description TEXT,
+            created_at TEXT NOT NULL
+          );
+          CREATE TABLE reference_counters (
+            year INTEGER PRIMARY KEY,
+            last_number INTEGER NOT NULL
+          );
+          CREATE TABLE survivors (
+            id INTEGER PRIMARY KEY,
+            team_id INTEGER NOT NULL REFERENCES teams(id),
+            team_key_version INTEGER NOT NULL,
+            wrapped_record_key BLOB NOT NULL,
+            key_version INTEGER NOT NULL,
+            statistics_ephemeral_key BLOB NOT NULL,
+            wrapped_statistics_key BLOB NOT NULL,
+            reference BLOB NOT NULL,   -- T
+            name BLOB NOT NULL,        -- T
+            aliases BLOB,              -- T (JSON array)
+            date_of_birth BLOB,        -- T
+            address BLOB,              -- T
+            postcode BLOB,             -- T
+            phone BLOB,                -- T
+            email BLOB,                -- T
+            nhs_number BLOB,           -- T
+            health_notes BLOB,         -- T
+            notes BLOB,                -- T
+            external_id BLOB,          -- T
+            safe_contact BLOB,         -- T (JSON)
+            gender BLOB,               -- S
+            district BLOB,             -- S
+            cohort BLOB,               -- S
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+          );
+          CREATE INDEX survivors_team ON survivors(team_id);
+          CREATE TABLE survivor_index (
+            survivor_id INTEGER NOT NULL REFERENCES survivors(id) ON DELETE CASCADE,
+            team_id INTEGER NOT NULL REFERENCES teams(id),
+            kind TEXT NOT NULL,
+            value BLOB NOT NULL
+          );
+          CREATE INDEX survivor_index_lookup ON survivor_index(kind, value);
+          CREATE INDEX survivor_index_survivor ON survivor_index(survivor_id);
+          CREATE TABLE referrals (
+            id INTEGER PRIMARY KEY,
+            survivor_id INTEGER NOT NULL REFERENCES survivors(id) ON DELETE CASCADE,
+            referral_date BLOB NOT NULL,  -- S
+            referrer_type BLOB NOT NULL,  -- S
+            referrer_role BLOB,           -- T
+            pathway BLOB NOT NULL,        -- S
+            service BLOB NOT NULL,        -- S
+            age_band BLOB NOT NULL,       -- S
+            created_at TEXT NOT NULL
+          );
+          CREATE INDEX referrals_survivor ON referrals(survivor_id);
+          CREATE TABLE referral_events (
+            id INTEGER PRIMARY KEY,
+            referral_id INTEGER NOT NULL REFERENCES referrals(id) ON DELETE CASCADE,
+            sequence INTEGER NOT NULL,
+            status BLOB NOT NULL,         -- S
+            event_date BLOB NOT NULL,     -- S
+            service BLOB,                 -- S
+            reason BLOB,                  -- S
+            recorded_by BLOB NOT NULL,    -- T
+            created_at TEXT NOT NULL,
+            UNIQUE (referral_id, sequence)
+          );
+          CREATE TABLE support_sessions (
+            id INTEGER PRIMARY KEY,
+            survivor_id INTEGER NOT NULL REFERENCES survivors(id) ON DELETE CASCADE,
+            session_date BLOB NOT NULL,   -- S
+            minutes BLOB NOT NULL,        -- S
+            kind BLOB NOT NULL,           -- S
+            attendance BLOB NOT NULL,     -- S
+            worker BLOB NOT NULL,         -- T
+            notes BLOB,                   -- T
+            created_at TEXT NOT NULL
+          );
+          CREATE INDEX support_sessions_survivor ON support_sessions(survivor_id);
+          CREATE TABLE outcome_assessments (
+            id INTEGER PRIMARY KEY,
+            survivor_id INTEGER NOT NULL REFERENCES survivors(id) ON DELETE CASCADE,
+            stage BLOB NOT NULL,          -- S
+            assessed_on BLOB NOT NULL,    -- S
+            wellbeing BLOB NOT NULL,      -- S
+            self BLOB NOT NULL,           -- S
+            trauma BLOB NOT NULL,         -- S
+            relationships BLOB NOT NULL,  -- S
+            recorded_by BLOB NOT NULL,    -- T
+            created_at TEXT NOT NULL
+          );
+          CREATE INDEX outcome_assessments_survivor ON outcome_assessments(survivor_id);
+          CREATE TABLE related_people (
+            id INTEGER PRIMARY KEY,
+            survivor_id INTEGER NOT NULL REFERENCES survivors(id) ON DELETE CASCADE,
+            relationship BLOB NOT NULL,   -- T
+            name BLOB NOT NULL,           -- T
+            phone BLOB,                   -- T
+            email BLOB,                   -- T
+            address BLOB,                 -- T
+            notes BLOB,                   -- T
+            created_at TEXT NOT NULL
+          );
+          CREATE INDEX related_people_survivor ON related_people(survivor_id);
+          UPDATE vault_meta SET format_version = 2;
+          """)
+    }
     return migrator
   }
 }

@@ -1,0 +1,62 @@
+import Foundation
+
+/// A calendar date (`YYYY-MM-DD`), validated, with no time zone: dates of birth, referrals and
+/// sessions are days, not instants.
+public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
+  public let year: Int
+  public let month: Int
+  public let day: Int
+
+  public init(parsing text: String, field: String = "date") throws(VaultError) {
+    let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "-", omittingEmptySubsequences: false)
+    guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+      let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+      (1900...2200).contains(year), (1...12).contains(month), (1...CalendarDate.days(inMonth: month, year: year)).contains(day)
+    else { throw .invalidArgument("\(field) '\(text)' is not a valid date (use YYYY-MM-DD)") }
+    self.year = year
+    self.month = month
+    self.day = day
+  }
+
+  public static func today() -> CalendarDate {
+    let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
+    return (try? CalendarDate(parsing: String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)))!
+  }
+
+  public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+
+  public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
+    (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+  }
+
+  /// Whole years from this date to `other`.
+  func age(on other: CalendarDate) -> Int? {
+    guard self <= other else { return nil }
+    var years = other.year - year
+    if (other.month, other.day) < (month, day) { years -= 1 }
+    return years
+  }
+
+  /// Days from this date to `other` (negative if `other` is earlier).
+  public func days(until other: CalendarDate) -> Int {
+    other.dayNumber - dayNumber
+  }
+
+  /// Days since 1970-01-01 (proleptic Gregorian), for differences.
+  var dayNumber: Int {
+    let y = month <= 2 ? year - 1 : year
+    let era = (y >= 0 ? y : y - 399) / 400
+    let yearOfEra = y - era * 400
+    let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+    let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+    return era * 146097 + dayOfEra - 719468
+  }
+
+  private static func days(inMonth month: Int, year: Int) -> Int {
+    switch month {
+    case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+    case 4, 6, 9, 11: 30
+    default: 31
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import GRDB
+import HavenCrypto
+
+/// Keys for a new survivor: a fresh record key wrapped under the team's current key, and a
+/// statistics key agreed with the vault's statistics public key and wrapped under the record key.
+struct NewCaseKeys: ~Copyable {
+  let keys: CaseKeys
+  let wrappedRecordKey: WrappedRecordKey
+  let statisticsEphemeralKey: BoxPublicKey
+  let wrappedStatisticsKey: [UInt8]
+}
+
+extension VaultSession {
+  /// The teams this user belongs to: the only ones whose survivors they can find or read.
+  func memberTeams(_ db: Database) throws -> [TeamRecord] {
+    try Row.fetchAll(
+      db, sql: "SELECT t.* FROM teams t JOIN team_members m ON m.team_id = t.id WHERE m.user_id = ? ORDER BY t.name",
+      arguments: [user.id]
+    ).map(TeamRecord.init)
+  }
+
+  func memberTeam(_ db: Database, named name: String) throws -> TeamRecord {
+    guard let team = try memberTeams(db).first(where: { $0.name == name }) else {
+      throw VaultError.notInYourTeams("team '\(name)'")
+    }
+    return team
+  }
+
+  /// The team's key for one blind-index kind, derived from team key version 1.
+  func blindIndexKey(_ db: Database, team: TeamRecord, kind: BlindIndexKind) throws -> KeyCache<BlindIndexKeyPurpose>.Entry {
+    let name = "\(team.id)/\(kind.rawValue)"
+    if let entry = blindIndexKeys.entry(name) { return entry }
+    let teamKey = try teamKey(db, team: team, version: 1)
+    let root = try teamKey.key.deriveSubkey(id: 1, context: .blindIndexRoot, as: BlindIndexRootPurpose.self)
+    return blindIndexKeys.store(
+      name, try root.deriveSubkey(id: kind.subkeyID, context: .blindIndexField, as: BlindIndexKeyPurpose.self))
+  }
+
+  func indexValue(_ db: Database, team: TeamRecord, kind: BlindIndexKind, _ text: String) throws -> [UInt8] {
+    BlindIndex.value(text, kind: kind, key: try blindIndexKey(db, team: team, kind: kind).key)
+  }
+
+  /// Replaces a survivor's blind-index rows with those of `details` under `team`'s keys.
+  func writeIndexes(
+    _ db: Database, survivorID: Int64, team: TeamRecord, reference: SurvivorReference, details: SurvivorDetails
+  ) throws {
+    try db.execute(sql: "DELETE FROM survivor_index WHERE survivor_id = ?", arguments: [survivorID])
+    var entries: [(BlindIndexKind, String)] = [(.reference, reference.description), (.name, details.name)]
+    entries += details.aliases.map { (.name, $0) }
+    if let birth = details.dateOfBirth { entries.append((.dateOfBirth, birth.description)) }
+    if let external = details.externalID { entries.append((.externalID, external)) }
+    for (kind, text) in entries {
+      try db.execute(
+        sql: "INSERT INTO survivor_index (survivor_id, team_id, kind, value) VALUES (?, ?, ?, ?)",
+        arguments: [survivorID, team.id, kind.rawValue, Data(try indexValue(db, team: team, kind: kind, text))])
+    }
+  }
+
+  /// Survivors of this user's teams whose `kind` index matches `text`.
+  func indexedSurvivors(_ db: Database, kind: BlindIndexKind, _ text: String) throws -> [SurvivorRow] {
+    var rows: [SurvivorRow] = []
+    for team in try memberTeams(db) where team.currentKeyVersion > 0 {
+      let value = try indexValue(db, team: team, kind: kind, text)
+      let ids = try Int64.fetchAll(
+        db,
+        sql: "SELECT DISTINCT survivor_id FROM survivor_index WHERE kind = ? AND value = ? AND team_id = ? ORDER BY survivor_id",
+        arguments: [kind.rawValue, Data(value), team.id])
+      rows += try ids.compactMap { try SurvivorRow.fetch(db, id: $0) }.filter { $0.teamID == team.id }
+    }
+    return rows
+  }
+
+  /// Finds a survivor of this user's teams by reference, or refuses without saying whether the
+  /// reference exists elsewhere (blind indexes are per team, so the vault cannot tell either).
+  func locateSurvivor(_ db: Database, _ reference: SurvivorReference) throws -> SurvivorRow {
+    for row in try indexedSurvivors(db, kind: .reference, reference.description) {
+      let keys = try caseKeys(db, row)
+      if let stored = row.envelopes[.reference],
+        try keys.open(stored, at: SurvivorField.reference.location(row.id)) == reference.description
+      {
+        return row
+      }
+    }
+    throw VaultError.notInYourTeams("survivor \(reference)")
+  }
+
+  /// Unwraps a survivor's record key (only members of its team can) and statistics key.
+  func caseKeys(_ db: Database, _ row: SurvivorRow) throws -> CaseKeys {
+    let recordKey = try openRecordKey(db, row.wrappedRecordKey, for: RecordBinding(table: "survivor", recordID: row.id))
+    let context = CaseKeys.statisticsKeyContext(vaultID: metadata.vaultID, survivorID: row.id, keyVersion: row.keyVersion)
+    let statisticsKey: SecretKey<StatisticsFieldKeyPurpose>
+    do {
+      statisticsKey = try FieldEnvelope.openKey(
+        row.wrappedStatisticsKey, key: recordKey, context: context, as: StatisticsFieldKeyPurpose.self)
+    } catch {
+      throw VaultError.fieldAuthenticationFailed(table: "survivor", recordID: row.id, field: "statistics key")
+    }
+    return CaseKeys(vaultID: metadata.vaultID, keyVersion: row.keyVersion, recordKey: recordKey, statisticsKey: statisticsKey)
+  }
+
+  func newCaseKeys(_ db: Database, team: TeamRecord, survivorID: Int64) throws -> NewCaseKeys {
+    let created = try createRecordKey(db, team: team, for: RecordBinding(table: "survivor", recordID: survivorID))
+    let agreed = try HybridKeyAgreement.agree(
+      with: metadata.statisticsPublicKey, label: CaseKeys.statisticsLabel, as: StatisticsFieldKeyPurpose.self)
+    let wrappedStatistics = FieldEnvelope.sealKey(
+      agreed.key, key: created.key,
+      context: CaseKeys.statisticsKeyContext(vaultID: metadata.vaultID, survivorID: survivorID, keyVersion: 1))
+    let wrapped = created.wrapped
+    let ephemeral = agreed.ephemeralPublicKey
+    return NewCaseKeys(
+      keys: CaseKeys(vaultID: metadata.vaultID, keyVersion: 1, recordKey: created.key, statisticsKey: agreed.takeKey()),
+      wrappedRecordKey: wrapped, statisticsEphemeralKey: ephemeral, wrappedStatisticsKey: wrappedStatistics)
+  }
+
+  /// The one way to touch an existing case file: role check, then in one transaction locate the
+  /// survivor in the user's teams, unwrap their keys, act, and append the audit entry. A refusal
+  /// (not in your teams, no key) is audited after the transaction rolls back.
+  func withCaseFile<T>(
+    _ reference: SurvivorReference, action: AuditAction, detail: String? = nil,
+    _ body: (Database, SurvivorRow, borrowing CaseKeys) throws -> T
+  ) throws(VaultError) -> T {
+    try authorize(.handleCaseRecords, action: action, target: "survivor:\(reference)")
+    do {
+      return try vault.database.write { db in
+        let row = try locateSurvivor(db, reference)
+        let keys = try caseKeys(db, row)
+        let result = try body(db, row, keys)
+        try AuditLog.append(db, actor: user.id, action: action, target: "survivor:\(row.id)", detail: detail)
+        return result
+      }
+    } catch {
+      let failure = VaultError.wrapping(error)
+      switch failure {
+      case .notInYourTeams, .keyNotHeld:
+        // The reference, not a name, is recorded: it is what the user typed, and is pseudonymous.
+        try recordDenied(action, target: "survivor:\(reference)", detail: "not in the user's teams")
+      default: break
+      }
+      throw failure
+    }
+  }
+
+  /// Allocates the next id of a table inside the current write transaction (ids are needed
+  /// before encryption, because each field's associated data names its row).
+  func nextID(_ db: Database, table: String) throws -> Int64 {
+    (try Int64.fetchOne(db, sql: "SELECT max(id) FROM \(table)") ?? 0) + 1
+  }
+}

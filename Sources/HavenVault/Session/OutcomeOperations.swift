@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+
+extension VaultSession {
+  public func recordOutcome(_ reference: SurvivorReference, _ assessment: NewOutcomeAssessment) throws(VaultError) -> Int64 {
+    try withCaseFile(reference, action: .outcomeCreate) { db, row, keys in try insertOutcome(db, row, keys, assessment) }
+  }
+
+  public func outcomes(_ reference: SurvivorReference) throws(VaultError) -> [OutcomeAssessment] {
+    try withCaseFile(reference, action: .outcomeRead) { db, row, keys in try decodeOutcomes(db, row, keys) }
+  }
+
+  func insertOutcome(
+    _ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ assessment: NewOutcomeAssessment
+  ) throws -> Int64 {
+    let id = try nextID(db, table: "outcome_assessments")
+    func sealed(_ field: String, _ value: String, _ protection: FieldProtection = .statistics) -> Data {
+      Data(keys.seal(value, at: FieldLocation(table: "outcome_assessment", recordID: id, field: field, protection: protection)))
+    }
+    try db.execute(
+      sql: """
+        INSERT INTO outcome_assessments (id, survivor_id, stage, assessed_on, wellbeing, self, trauma, relationships, recorded_by,
+          created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+      arguments: [
+        id, row.id, sealed("stage", assessment.stage.rawValue), sealed("assessed_on", assessment.date.description),
+        sealed("wellbeing", String(assessment.ratings[.wellbeing]!)), sealed("self", String(assessment.ratings[.selfRegard]!)),
+        sealed("trauma", String(assessment.ratings[.trauma]!)),
+        sealed("relationships", String(assessment.ratings[.relationships]!)),
+        sealed("recorded_by", user.name, .team), Timestamp.now(),
+      ])
+    try AuditLog.append(db, actor: user.id, action: .outcomeCreate, target: "outcome_assessment:\(id)")
+    return id
+  }
+
+  func decodeOutcomes(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [OutcomeAssessment] {
+    try Row.fetchAll(db, sql: "SELECT * FROM outcome_assessments WHERE survivor_id = ? ORDER BY id", arguments: [row.id]).map {
+      stored in
+      let id: Int64 = stored["id"]
+      func text(_ field: String, _ protection: FieldProtection = .statistics) throws -> String {
+        guard let data = stored[field] as Data? else { throw VaultError.databaseDamaged("outcome \(id) has no \(field)") }
+        return try keys.open(
+          [UInt8](data), at: FieldLocation(table: "outcome_assessment", recordID: id, field: field, protection: protection))
+      }
+      var ratings: [OutcomeDomain: Int] = [:]
+      for domain in OutcomeDomain.allCases {
+        guard let rating = Int(try text(domain.rawValue)) else {
+          throw VaultError.databaseDamaged("outcome \(id) has a bad rating")
+        }
+        ratings[domain] = rating
+      }
+      return OutcomeAssessment(
+        id: id, stage: try OutcomeStage.parse(try text("stage"), field: "stage"),
+        date: try CalendarDate(parsing: try text("assessed_on")),
+        ratings: ratings, recordedBy: try text("recorded_by", .team))
+    }.sorted { ($0.date, $0.id) < ($1.date, $1.id) }
+  }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import GRDB
+import HavenCrypto
+
+extension VaultSession {
+  /// Records a referral for a survivor; its status history starts at "referred" on its date.
+  /// The age band at referral is computed from the date of birth, so it never needs the date itself.
+  public func addReferral(_ reference: SurvivorReference, _ referral: NewReferral) throws(VaultError) -> Int64 {
+    try withCaseFile(reference, action: .referralCreate) { db, row, keys in
+      try insertReferral(db, row, keys, referral)
+    }
+  }
+
+  func insertReferral(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ referral: NewReferral) throws -> Int64 {
+    try requireService(db, referral.service)
+    let birth = try keys.openOptional(row.envelopes[.dateOfBirth], at: SurvivorField.dateOfBirth.location(row.id))
+      .map { try CalendarDate(parsing: $0) }
+    let id = try nextID(db, table: "referrals")
+    func at(_ field: String, _ protection: FieldProtection) -> FieldLocation {
+      FieldLocation(table: "referral", recordID: id, field: field, protection: protection)
+    }
+    try db.execute(
+      sql: """
+        INSERT INTO referrals (id, survivor_id, referral_date, referrer_type, referrer_role, pathway, service, age_band, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+      arguments: [
+        id, row.id, Data(keys.seal(referral.date.description, at: at("referral_date", .statistics))),
+        Data(keys.seal(referral.referrerType.rawValue, at: at("referrer_type", .statistics))),
+        keys.sealOptional(referral.referrerRole, at: at("referrer_role", .team)).map { Data($0) },
+        Data(keys.seal(referral.pathway.rawValue, at: at("pathway", .statistics))),
+        Data(keys.seal(referral.service, at: at("service", .statistics))),
+        Data(keys.seal(AgeBand.at(referral: referral.date, birth: birth).rawValue, at: at("age_band", .statistics))),
+        Timestamp.now(),
+      ])
+    try insertReferralEvent(
+      db, keys, referralID: id, sequence: 1, change: try ReferralStatusChange(status: .referred, date: referral.date))
+    try AuditLog.append(db, actor: user.id, action: .referralCreate, target: "referral:\(id)")
+    return id
+  }
+
+  /// Moves a referral on (referred -> triaged -> allocated -> engaged -> closed, or closed from
+  /// any open status). Dates may not go backwards.
+  public func changeReferralStatus(_ referralID: Int64, _ change: ReferralStatusChange) throws(VaultError) {
+    try withReferral(referralID, action: .referralStatus, detail: "to \(change.status.rawValue)") { db, row, keys in
+      let referral = try decodeReferral(db, referralID, keys)
+      let current = referral.status
+      guard current.mayMove(to: change.status) else {
+        throw VaultError.invalidArgument(
+          "referral \(referralID) is \(current.rawValue) and cannot move to \(change.status.rawValue) (order: referred, triaged, allocated, engaged, closed)"
+        )
+      }
+      if let last = referral.events.last, change.date < last.date {
+        throw VaultError.invalidArgument("the date \(change.date) is before the referral's last change (\(last.date))")
+      }
+      if let service = change.service { try requireService(db, service) }
+      try insertReferralEvent(db, keys, referralID: referralID, sequence: referral.events.count + 1, change: change)
+    }
+  }
+
+  public func referrals(_ reference: SurvivorReference) throws(VaultError) -> [Referral] {
+    try withCaseFile(reference, action: .referralRead) { db, row, keys in try decodeReferrals(db, row, keys) }
+  }
+
+  func insertReferralEvent(
+    _ db: Database, _ keys: borrowing CaseKeys, referralID: Int64, sequence: Int, change: ReferralStatusChange
+  ) throws {
+    let id = try nextID(db, table: "referral_events")
+    func at(_ field: String, _ protection: FieldProtection) -> FieldLocation {
+      FieldLocation(table: "referral_event", recordID: id, field: field, protection: protection)
+    }
+    try db.execute(
+      sql: """
+        INSERT INTO referral_events (id, referral_id, sequence, status, event_date, service, reason, recorded_by, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+      arguments: [
+        id, referralID, sequence, Data(keys.seal(change.status.rawValue, at: at("status", .statistics))),
+        Data(keys.seal(change.date.description, at: at("event_date", .statistics))),
+        keys.sealOptional(change.service, at: at("service", .statistics)).map { Data($0) },
+        keys.sealOptional(change.reason, at: at("reason", .statistics)).map { Data($0) },
+        Data(keys.seal(user.name, at: at("recorded_by", .team))), Timestamp.now(),
+      ])
+  }
+
+  /// Like `withCaseFile`, for an operation named by referral id.
+  func withReferral<T>(
+    _ referralID: Int64, action: AuditAction, detail: String? = nil,
+    _ body: (Database, SurvivorRow, borrowing CaseKeys) throws -> T
+  ) throws(VaultError) -> T {
+    try authorize(.handleCaseRecords, action: action, target: "referral:\(referralID)")
+    do {
+      return try vault.database.write { db in
+        guard
+          let survivorID = try Int64.fetchOne(db, sql: "SELECT survivor_id FROM referrals WHERE id = ?", arguments: [referralID]),
+          let row = try SurvivorRow.fetch(db, id: survivorID), try memberTeams(db).contains(where: { $0.id == row.teamID })
+        else { throw VaultError.notInYourTeams("referral \(referralID)") }
+        let keys = try caseKeys(db, row)
+        let result = try body(db, row, keys)
+        try AuditLog.append(db, actor: user.id, action: action, target: "referral:\(referralID)", detail: detail)
+        return result
+      }
+    } catch {
+      let failure = VaultError.wrapping(error)
+      switch failure {
+      case .notInYourTeams, .keyNotHeld:
+        try recordDenied(action, target: "referral:\(referralID)", detail: "not in the user's teams")
+      default: break
+      }
+      throw failure
+    }
+  }
+
+  func decodeReferrals(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [Referral] {
+    let ids = try Int64.fetchAll(db, sql: "SELECT id FROM referrals WHERE survivor_id = ? ORDER BY id", arguments: [row.id])
+    return try ids.map { try decodeReferral(db, $0, keys) }.sorted { ($0.date, $0.id) < ($1.date, $1.id) }
+  }
+
+  func decodeReferral(_ db: Database, _ id: Int64, _ keys: borrowing CaseKeys) throws -> Referral {
+    guard let stored = try Row.fetchOne(db, sql: "SELECT * FROM referrals WHERE id = ?", arguments: [id]) else {
+      throw VaultError.notFound(kind: "referral", name: "\(id)")
+    }
+    func text(_ field: String, _ protection: FieldProtection) throws -> String? {
+      guard let data = stored[field] as Data? else { return nil }
+      return try keys.open(
+        [UInt8](data), at: FieldLocation(table: "referral", recordID: id, field: field, protection: protection))
+    }
+    let events = try Row.fetchAll(
+      db, sql: "SELECT * FROM referral_events WHERE referral_id = ? ORDER BY sequence", arguments: [id]
+    )
+    .map { event in try decodeEvent(event, keys) }
+    return Referral(
+      id: id, date: try CalendarDate(parsing: try text("referral_date", .statistics) ?? ""),
+      referrerType: try ReferrerType.parse(try text("referrer_type", .statistics) ?? "", field: "referrer type"),
+      referrerRole: try text("referrer_role", .team),
+      pathway: try Pathway.parse(try text("pathway", .statistics) ?? "", field: "pathway"),
+      service: try text("service", .statistics) ?? "",
+      ageBand: try AgeBand.parse(try text("age_band", .statistics) ?? "", field: "age band"), events: events)
+  }
+
+  private func decodeEvent(_ event: Row, _ keys: borrowing CaseKeys) throws -> ReferralEvent {
+    let id: Int64 = event["id"]
+    func text(_ field: String, _ protection: FieldProtection) throws -> String? {
+      guard let data = event[field] as Data? else { return nil }
+      return try keys.open(
+        [UInt8](data), at: FieldLocation(table: "referral_event", recordID: id, field: field, protection: protection))
+    }
+    return ReferralEvent(
+      status: try ReferralStatus.parse(try text("status", .statistics) ?? "", field: "status"),
+      date: try CalendarDate(parsing: try text("event_date", .statistics) ?? ""), service: try text("service", .statistics),
+      reason: try text("reason", .statistics), recordedBy: try text("recorded_by", .team) ?? "")
+  }
+}

@@ -1,0 +1,42 @@
+import GRDB
+
+/// A receiving service: the trauma service or a commissioned specialist service. The list is
+/// configuration an admin keeps (`haven service add`), not code; service names are not case content.
+public struct ServiceRecord: Sendable, Equatable {
+  public let name: String
+  public let description: String?
+}
+
+extension VaultSession {
+  public func addService(_ name: String, description: String? = nil) throws(VaultError) {
+    try authorize(.manageTeams, action: .serviceAdd, target: "service:\(name)")
+    try Names.validate(name, kind: "service")
+    try transaction { db in
+      let exists = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM services WHERE name = ?)", arguments: [name]) ?? false
+      guard !exists else { throw VaultError.alreadyExists(kind: "service", name: name) }
+      try db.execute(
+        sql: "INSERT INTO services (name, description, created_at) VALUES (?, ?, ?)",
+        arguments: [name, description, Timestamp.now()])
+      try AuditLog.append(db, actor: user.id, action: .serviceAdd, target: "service:\(name)")
+    }
+  }
+
+  public func listServices() throws(VaultError) -> [ServiceRecord] {
+    try transaction { db in
+      try AuditLog.append(db, actor: user.id, action: .serviceList)
+      return try Row.fetchAll(db, sql: "SELECT name, description FROM services ORDER BY name").map {
+        ServiceRecord(name: $0["name"], description: $0["description"])
+      }
+    }
+  }
+
+  func requireService(_ db: Database, _ name: String) throws {
+    let exists = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM services WHERE name = ?)", arguments: [name]) ?? false
+    guard exists else {
+      let known = try String.fetchAll(db, sql: "SELECT name FROM services ORDER BY name")
+      throw VaultError.invalidArgument(
+        "no service named '\(name)' (known: \(known.isEmpty ? "none; an admin adds them with 'haven service add'" : known.joined(separator: ", ")))"
+      )
+    }
+  }
+}

@@ -1,0 +1,258 @@
+import Foundation
+import GRDB
+import HavenCrypto
+
+extension VaultSession {
+  /// Records a new survivor in one of the user's teams and returns their reference.
+  public func addSurvivor(team teamName: String, details: SurvivorDetails) throws(VaultError) -> SurvivorReference {
+    try authorize(.handleCaseRecords, action: .survivorCreate, target: "team:\(teamName)")
+    try details.validate()
+    return try caseTransaction(action: .survivorCreate, target: "team:\(teamName)") { db in
+      let team = try memberTeam(db, named: teamName)
+      let (id, reference) = try insertSurvivor(db, team: team, details: details, year: CalendarDate.today().year)
+      try AuditLog.append(db, actor: user.id, action: .survivorCreate, target: "survivor:\(id)", detail: "team \(team.name)")
+      return reference
+    }
+  }
+
+  /// Everything about one survivor that their team may see.
+  public func survivorFile(_ reference: SurvivorReference) throws(VaultError) -> SurvivorFile {
+    try withCaseFile(reference, action: .survivorRead) { db, row, keys in
+      try buildFile(db, row, keys)
+    }
+  }
+
+  /// Finds survivors of the user's teams by exact reference, name (or alias), date of birth or
+  /// external id. Each match is audited; so is a search with none (without the value searched).
+  public func findSurvivors(by criterion: SurvivorSearch) throws(VaultError) -> [SurvivorSummary] {
+    try authorize(.handleCaseRecords, action: .survivorFind, target: nil)
+    return try caseTransaction(action: .survivorFind, target: nil) { db in
+      let (kind, text) = criterion.index
+      var found: [SurvivorSummary] = []
+      for row in try indexedSurvivors(db, kind: kind, text) {
+        let keys = try caseKeys(db, row)
+        let details = try decodeDetails(row, keys)
+        let reference = try SurvivorReference(
+          parsing: try keys.open(row.envelopes[.reference] ?? [], at: SurvivorField.reference.location(row.id)))
+        guard criterion.matches(reference: reference, details: details, kind: kind) else { continue }
+        found.append(try summary(db, row, reference: reference, details: details))
+        try AuditLog.append(
+          db, actor: user.id, action: .survivorFind, target: "survivor:\(row.id)", detail: "by \(kind.rawValue)")
+      }
+      if found.isEmpty {
+        try AuditLog.append(db, actor: user.id, action: .survivorFind, detail: "by \(kind.rawValue), no match")
+      }
+      return found
+    }
+  }
+
+  /// Lists the survivors of the user's teams (or one of them). Each listed survivor is audited.
+  public func listSurvivors(team teamName: String? = nil) throws(VaultError) -> [SurvivorSummary] {
+    try authorize(.handleCaseRecords, action: .survivorList, target: teamName.map { "team:\($0)" })
+    return try caseTransaction(action: .survivorList, target: teamName.map { "team:\($0)" }) { db in
+      let teams = try teamName.map { [try memberTeam(db, named: $0)] } ?? memberTeams(db)
+      var listed: [SurvivorSummary] = []
+      for team in teams {
+        for row in try SurvivorRow.fetchAll(db, team: team.id) {
+          let keys = try caseKeys(db, row)
+          let reference = try SurvivorReference(
+            parsing: try keys.open(row.envelopes[.reference] ?? [], at: SurvivorField.reference.location(row.id)))
+          let name = try keys.open(row.envelopes[.name] ?? [], at: SurvivorField.name.location(row.id))
+          let birth = try keys.openOptional(row.envelopes[.dateOfBirth], at: SurvivorField.dateOfBirth.location(row.id))
+          listed.append(
+            SurvivorSummary(
+              id: row.id, reference: reference, name: name, team: team.name,
+              dateOfBirth: try birth.map { try CalendarDate(parsing: $0) }))
+          try AuditLog.append(db, actor: user.id, action: .survivorList, target: "survivor:\(row.id)")
+        }
+      }
+      return listed
+    }
+  }
+
+  /// Changes a survivor's details: only changed fields are re-encrypted; blind indexes follow.
+  public func updateSurvivor(
+    _ reference: SurvivorReference, _ change: (inout SurvivorDetails) throws(VaultError) -> Void
+  ) throws(VaultError) {
+    try withCaseFile(reference, action: .survivorUpdate) { db, row, keys in
+      let before = try decodeDetails(row, keys)
+      var after = before
+      try change(&after)
+      try after.validate()
+      let changed = try encodeDetails(after, keys: keys, survivorID: row.id).filter { field, _ in
+        try encodedValue(before, field) != encodedValue(after, field)
+      }
+      try SurvivorRow.update(db, id: row.id, envelopes: changed)
+      guard let team = try TeamRecord.withID(row.teamID, db) else {
+        throw VaultError.databaseDamaged("survivor \(row.id) has no team")
+      }
+      try writeIndexes(db, survivorID: row.id, team: team, reference: reference, details: after)
+    }
+  }
+
+  /// Moves a survivor to another team: their record key is re-wrapped under the new team's key
+  /// and their blind indexes recomputed with its keys. The mover must belong to both teams.
+  public func moveSurvivor(_ reference: SurvivorReference, to teamName: String) throws(VaultError) {
+    try withCaseFile(reference, action: .survivorMove, detail: "to team \(teamName)") { db, row, keys in
+      let destination = try memberTeam(db, named: teamName)
+      guard destination.id != row.teamID else { throw VaultError.invalidArgument("\(reference) is already held by \(teamName)") }
+      let details = try decodeDetails(row, keys)
+      if destination.rotationDue || destination.currentKeyVersion == 0 {
+        try KeyDuties(metadata: metadata, holder: UserKeyHolder(self), actorID: user.id, scope: .memberOf(user.id)).perform(db)
+      }
+      guard let current = try TeamRecord.withID(destination.id, db), current.currentKeyVersion > 0 else {
+        throw VaultError.keyNotHeld(what: "a key for team '\(teamName)'")
+      }
+      let wrapping = try teamKey(db, team: current, version: current.currentKeyVersion).key
+        .deriveSubkey(id: 1, context: .recordWrapping, as: RecordWrappingKeyPurpose.self)
+      let binding = RecordBinding(table: "survivor", recordID: row.id)
+      let envelope = FieldEnvelope.sealKey(
+        keys.recordKey, key: wrapping,
+        context: RecordKeyContext.encode(
+          vaultID: metadata.vaultID, binding: binding, teamID: current.id, version: current.currentKeyVersion))
+      try db.execute(
+        sql: "UPDATE survivors SET team_id = ?, team_key_version = ?, wrapped_record_key = ?, updated_at = ? WHERE id = ?",
+        arguments: [current.id, current.currentKeyVersion, Data(envelope), Timestamp.now(), row.id])
+      try writeIndexes(db, survivorID: row.id, team: current, reference: reference, details: details)
+    }
+  }
+
+  // MARK: - Shared by single and bulk writes
+
+  /// Inserts one survivor (keys, fields, indexes) inside the caller's transaction.
+  func insertSurvivor(_ db: Database, team: TeamRecord, details: SurvivorDetails, year: Int) throws -> (Int64, SurvivorReference)
+  {
+    let id = try nextID(db, table: "survivors")
+    let reference = try nextReference(db, year: year)
+    let new = try newCaseKeys(db, team: team, survivorID: id)
+    var envelopes = try encodeDetails(details, keys: new.keys, survivorID: id)
+    envelopes[.reference] = new.keys.seal(reference.description, at: SurvivorField.reference.location(id))
+    let fields = SurvivorField.allCases.filter { $0 != .safeContact }
+    let columns = fields.map(\.rawValue).joined(separator: ", ")
+    let placeholders = Array(repeating: "?", count: fields.count).joined(separator: ", ")
+    var arguments: [(any DatabaseValueConvertible)?] = [
+      id, new.wrappedRecordKey.teamID, new.wrappedRecordKey.teamKeyVersion, Data(new.wrappedRecordKey.envelope), Int64(1),
+      Data(new.statisticsEphemeralKey.bytes), Data(new.wrappedStatisticsKey),
+    ]
+    for field in fields {
+      let envelope: [UInt8]? = envelopes[field] ?? nil
+      arguments.append(envelope.map { Data($0) })
+    }
+    let now = Timestamp.now()
+    arguments += [now, now]
+    try db.execute(
+      sql: """
+        INSERT INTO survivors (id, team_id, team_key_version, wrapped_record_key, key_version, statistics_ephemeral_key,
+          wrapped_statistics_key, \(columns), created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, \(placeholders), ?, ?)
+        """, arguments: StatementArguments(arguments))
+    try writeIndexes(db, survivorID: id, team: team, reference: reference, details: details)
+    return (id, reference)
+  }
+
+  func nextReference(_ db: Database, year: Int) throws -> SurvivorReference {
+    try db.execute(
+      sql: """
+        INSERT INTO reference_counters (year, last_number) VALUES (?, 1)
+        ON CONFLICT(year) DO UPDATE SET last_number = last_number + 1
+        """, arguments: [year])
+    let number = try Int.fetchOne(db, sql: "SELECT last_number FROM reference_counters WHERE year = ?", arguments: [year]) ?? 1
+    return SurvivorReference(year: year, number: number)
+  }
+
+  /// The plaintext each survivor field holds (aliases as a JSON array).
+  private func encodedValue(_ details: SurvivorDetails, _ field: SurvivorField) throws -> String? {
+    switch field {
+    case .reference, .safeContact: nil
+    case .name: details.name
+    case .aliases: details.aliases.isEmpty ? nil : String(decoding: try JSONEncoder().encode(details.aliases), as: UTF8.self)
+    case .dateOfBirth: details.dateOfBirth?.description
+    case .address: details.address
+    case .postcode: details.postcode
+    case .phone: details.phone
+    case .email: details.email
+    case .nhsNumber: details.nhsNumber
+    case .healthNotes: details.healthNotes
+    case .notes: details.notes
+    case .externalID: details.externalID
+    case .gender: details.gender?.rawValue
+    case .district: details.district
+    case .cohort: details.cohort?.rawValue
+    }
+  }
+
+  /// Envelopes for every detail field (nil where the value is absent, so updates can clear).
+  func encodeDetails(_ details: SurvivorDetails, keys: borrowing CaseKeys, survivorID: Int64) throws -> [SurvivorField: [UInt8]?]
+  {
+    var envelopes: [SurvivorField: [UInt8]?] = [:]
+    for field in SurvivorField.allCases where field != .reference && field != .safeContact {
+      envelopes[field] = keys.sealOptional(try encodedValue(details, field), at: field.location(survivorID))
+    }
+    return envelopes
+  }
+
+  func decodeDetails(_ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> SurvivorDetails {
+    func text(_ field: SurvivorField) throws -> String? {
+      try keys.openOptional(row.envelopes[field], at: field.location(row.id))
+    }
+    let aliases = try text(.aliases).map { try JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
+    return SurvivorDetails(
+      name: try text(.name) ?? "", aliases: aliases, dateOfBirth: try text(.dateOfBirth).map { try CalendarDate(parsing: $0) },
+      gender: try text(.gender).map { try Gender.parse($0, field: "gender") }, address: try text(.address),
+      postcode: try text(.postcode), district: try text(.district), phone: try text(.phone), email: try text(.email),
+      nhsNumber: try text(.nhsNumber), cohort: try text(.cohort).map { try Cohort.parse($0, field: "cohort") },
+      healthNotes: try text(.healthNotes), notes: try text(.notes), externalID: try text(.externalID))
+  }
+
+  private func summary(
+    _ db: Database, _ row: SurvivorRow, reference: SurvivorReference, details: SurvivorDetails
+  ) throws
+    -> SurvivorSummary
+  {
+    let team = try TeamRecord.withID(row.teamID, db)?.name ?? "?"
+    return SurvivorSummary(id: row.id, reference: reference, name: details.name, team: team, dateOfBirth: details.dateOfBirth)
+  }
+
+  /// Runs a case operation that has no single survivor yet (create, find, list) in one
+  /// transaction; a refusal inside it is audited after the rollback.
+  func caseTransaction<T>(action: AuditAction, target: String?, _ body: (Database) throws -> T) throws(VaultError) -> T {
+    do {
+      return try vault.database.write(body)
+    } catch {
+      let failure = VaultError.wrapping(error)
+      switch failure {
+      case .notInYourTeams, .keyNotHeld: try recordDenied(action, target: target, detail: "not in the user's teams")
+      default: break
+      }
+      throw failure
+    }
+  }
+}
+
+/// How to find a survivor: each criterion is an exact match through a blind index.
+public enum SurvivorSearch: Sendable {
+  case reference(SurvivorReference)
+  case name(String)
+  case dateOfBirth(CalendarDate)
+  case externalID(String)
+
+  var index: (BlindIndexKind, String) {
+    switch self {
+    case .reference(let reference): (.reference, reference.description)
+    case .name(let name): (.name, name)
+    case .dateOfBirth(let date): (.dateOfBirth, date.description)
+    case .externalID(let id): (.externalID, id)
+    }
+  }
+
+  /// Confirms a blind-index hit against the decrypted value (16-byte indexes make false hits
+  /// vanishingly rare, but a result shown to a worker must be right, not probably right).
+  func matches(reference: SurvivorReference, details: SurvivorDetails, kind: BlindIndexKind) -> Bool {
+    switch self {
+    case .reference(let wanted): reference == wanted
+    case .name(let name): ([details.name] + details.aliases).contains { kind.normalize($0) == kind.normalize(name) }
+    case .dateOfBirth(let date): details.dateOfBirth == date
+    case .externalID(let id): details.externalID.map { kind.normalize($0) == kind.normalize(id) } ?? false
+    }
+  }
+}
