@@ -12,7 +12,11 @@ struct HavenCommand: ParsableCommand {
     discussion:
       "Exit codes: 0 ok, 64 usage, 65 data error or tampering, 66 no such vault or record, 70 internal, 73 cannot create, 75 busy (retry), 77 permission denied or wrong passphrase. See docs/cli.md.",
     version: "0.1.0",
-    subcommands: [InitCommand.self, StatusCommand.self, UserCommand.self, TeamCommand.self, RecoveryCommand.self]
+    subcommands: [
+      InitCommand.self, StatusCommand.self, SurvivorCommand.self, ReferralCommand.self, SupportSessionCommand.self,
+      OutcomeCommand.self, ContactCommand.self, RelatedCommand.self, ServiceCommand.self, UserCommand.self, TeamCommand.self,
+      RecoveryCommand.self,
+    ]
   )
 
   /// Maps every failure to its documented exit code and the `haven: error:` form.

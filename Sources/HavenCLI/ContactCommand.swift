@@ -1,0 +1,116 @@
+import ArgumentParser
+import HavenVault
+
+struct ContactCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "contact", abstract: "Safe-contact guidance: check it before contacting anyone.",
+    subcommands: [Set.self, Show.self])
+
+  struct Set: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Record which contact methods are safe (only the options given change).")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The survivor's reference.") var reference: String
+    @Option(name: .long, help: "May we phone?") var call: YesNo?
+    @Option(name: .long, help: "May we leave a voicemail?") var voicemail: YesNo?
+    @Option(name: .long, help: "May we text?") var text: YesNo?
+    @Option(name: .long, help: "May we send a letter?") var letter: YesNo?
+    @Option(name: .long, help: "May we email?") var email: YesNo?
+    @Option(name: .long, help: "When contact is safe, in their words.") var times: String?
+    @Option(name: .long, help: "Anything else a worker must know first.") var note: String?
+
+    func run() throws {
+      let reference = try CaseInput.reference(reference)
+      let session = try SessionOpener.open(global)
+      var contact = try session.safeContact(reference) ?? SafeContact()
+      let given: [(SafeContact.Method, YesNo?)] = [
+        (.call, call), (.voicemail, voicemail), (.text, text), (.letter, letter), (.email, email),
+      ]
+      for (method, answer) in given { if let answer { contact.methods[method] = answer.bool } }
+      if let times { contact.times = times }
+      if let note { contact.note = note }
+      try session.setSafeContact(reference, contact)
+      Presenter.done(global, action: "contact.set", CaseText.safeContact(contact))
+    }
+  }
+
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show safe-contact guidance.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The survivor's reference.") var reference: String
+
+    func run() throws {
+      let contact = try SessionOpener.open(global).safeContact(CaseInput.reference(reference))
+      if global.json { return Console.json(contact.map(SafeContactView.init)) }
+      Console.out(CaseText.safeContact(contact))
+    }
+  }
+}
+
+struct RelatedCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "related", abstract: "Family members, carers, contacts and alleged perpetrators linked to a survivor.",
+    subcommands: [Add.self, List.self])
+
+  struct Add: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Link a related person; prints their id.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The survivor's reference.") var reference: String
+    @Option(name: .long, help: "Relationship to the survivor.") var relationship: Relationship
+    @Option(name: .long, help: "Their name.") var name: String
+    @Option(name: .long, help: "Phone.") var phone: String?
+    @Option(name: .long, help: "Email.") var email: String?
+    @Option(name: .long, help: "Address.") var address: String?
+    @Option(name: .customLong("notes-file"), help: "Notes, from a file.") var notesFile: String?
+
+    func run() throws {
+      let person = RelatedPerson(
+        relationship: relationship, name: name, phone: phone, email: email, address: address,
+        notes: try CaseInput.text(fromFile: notesFile))
+      let id = try SessionOpener.open(global).addRelatedPerson(CaseInput.reference(reference), person)
+      if global.json { return Console.json(["id": id]) }
+      Console.out(String(id))
+    }
+  }
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List people related to a survivor.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The survivor's reference.") var reference: String
+
+    func run() throws {
+      let people = try SessionOpener.open(global).relatedPeople(CaseInput.reference(reference))
+      if global.json { return Console.json(people.map(RelatedPersonView.init)) }
+      Console.out(people.isEmpty ? "No related people recorded." : people.map(CaseText.related).joined(separator: "\n"))
+    }
+  }
+}
+
+struct ServiceCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "service", abstract: "The receiving services referrals go to (configuration).",
+    subcommands: [Add.self, List.self])
+
+  struct Add: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Add a receiving service (admin only).")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Short name, e.g. trauma-service.") var name: String
+    @Option(name: .long, help: "What it is.") var description: String?
+
+    func run() throws {
+      try SessionOpener.open(global).addService(name, description: description)
+      Presenter.done(global, action: "service.add", "Added service '\(name)'.")
+    }
+  }
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List receiving services.")
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+      let services = try SessionOpener.open(global).listServices()
+      if global.json { return Console.json(services.map { ["name": $0.name, "description": $0.description ?? ""] }) }
+      Console.out(Presenter.table([["SERVICE", "DESCRIPTION"]] + services.map { [$0.name, $0.description ?? ""] }))
+    }
+  }
+}

@@ -1,0 +1,140 @@
+import ArgumentParser
+import HavenVault
+
+struct ReferralCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "referral", abstract: "Record referrals and their status history.",
+    subcommands: [Add.self, Status.self, List.self])
+
+  struct Add: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Record a referral for a survivor; prints its id.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The survivor's reference.") var reference: String
+    @Option(name: .long, help: "Date of referral, YYYY-MM-DD.") var date: String
+    @Option(name: .customLong("referrer-type"), help: "Who referred.") var referrerType: ReferrerType
+    @Option(name: .customLong("referrer-role"), help: "The referrer's role in their agency (e.g. \"DC, CSE team\").")
+    var referrerRole: String?
+    @Option(name: .long, help: "Pathway.") var pathway: Pathway
+    @Option(name: .long, help: "Receiving service (see 'haven service list').") var service: String
+
+    func run() throws {
+      let referral = NewReferral(
+        date: try CaseInput.date(date, field: "--date"), referrerType: referrerType, referrerRole: referrerRole, pathway: pathway,
+        service: service)
+      let id = try SessionOpener.open(global).addReferral(CaseInput.reference(reference), referral)
+      if global.json { return Console.json(["id": id]) }
+      Console.out(String(id))
+    }
+  }
+
+  struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Move a referral on: referred -> triaged -> allocated -> engaged -> closed (closed from any open status).")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The referral id.") var id: Int64
+    @Option(name: .long, help: "The new status.") var to: ReferralStatus
+    @Option(name: .long, help: "Date of the change, YYYY-MM-DD.") var date: String
+    @Option(name: .long, help: "Allocated to which service (allocated).") var service: String?
+    @Option(
+      name: .long,
+      help: "Why: need|capacity|specialism (allocated); planned-ending|disengaged|moved-away|transferred|declined (closed).")
+    var reason: String?
+
+    func run() throws {
+      let change = try ReferralStatusChange(
+        status: to, date: try CaseInput.date(date, field: "--date"), service: service, reason: reason)
+      try SessionOpener.open(global).changeReferralStatus(id, change)
+      Presenter.done(global, action: "referral.status", "Referral \(id) is now \(to.rawValue).")
+    }
+  }
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List a survivor's referrals with their status history.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The survivor's reference.") var reference: String
+
+    func run() throws {
+      let referrals = try SessionOpener.open(global).referrals(CaseInput.reference(reference))
+      if global.json { return Console.json(referrals.map(ReferralView.init)) }
+      Console.out(referrals.isEmpty ? "No referrals." : referrals.map(CaseText.referral).joined(separator: "\n"))
+    }
+  }
+}
+
+struct SupportSessionCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "session", abstract: "Record and list support sessions.", subcommands: [Record.self, List.self])
+
+  struct Record: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Record a support session; prints its id.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The survivor's reference.") var reference: String
+    @Option(name: .long, help: "Date, YYYY-MM-DD.") var date: String
+    @Option(name: .long, help: "Duration in minutes.") var minutes: Int
+    @Option(name: .long, help: "Kind of session.") var kind: SessionKind
+    @Option(name: .long, help: "attended, dna (did not attend) or cancelled.") var attendance: Attendance
+    @Option(name: .long, help: "Who ran it (default: you).") var worker: String?
+    @Option(name: .customLong("notes-file"), help: "Session notes, from a file.") var notesFile: String?
+
+    func run() throws {
+      let session = try NewSupportSession(
+        date: try CaseInput.date(date, field: "--date"), minutes: minutes, kind: kind, attendance: attendance, worker: worker,
+        notes: try CaseInput.text(fromFile: notesFile))
+      let id = try SessionOpener.open(global).recordSession(CaseInput.reference(reference), session)
+      if global.json { return Console.json(["id": id]) }
+      Console.out(String(id))
+    }
+  }
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List a survivor's support sessions.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The survivor's reference.") var reference: String
+
+    func run() throws {
+      let sessions = try SessionOpener.open(global).supportSessions(CaseInput.reference(reference))
+      if global.json { return Console.json(sessions.map(SessionView.init)) }
+      Console.out(sessions.isEmpty ? "No sessions." : sessions.map(CaseText.session).joined(separator: "\n"))
+    }
+  }
+}
+
+struct OutcomeCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "outcome", abstract: "Record and show outcome ratings (1 worst - 10 best) in the four domains.",
+    subcommands: [Record.self, Show.self])
+
+  struct Record: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Record ratings at the start or end of support; prints its id.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The survivor's reference.") var reference: String
+    @Option(name: .long, help: "start or end.") var stage: OutcomeStage
+    @Option(name: .long, help: "Date, YYYY-MM-DD.") var date: String
+    @Option(name: .long, help: "Mental health and wellbeing, 1-10.") var wellbeing: Int
+    @Option(name: .customLong("self"), help: "Feelings and thoughts about themselves, 1-10.") var selfRegard: Int
+    @Option(name: .long, help: "Effect of the trauma, 1-10.") var trauma: Int
+    @Option(name: .long, help: "Relationship with family and social network, 1-10.") var relationships: Int
+
+    func run() throws {
+      let assessment = try NewOutcomeAssessment(
+        stage: stage, date: try CaseInput.date(date, field: "--date"),
+        ratings: [.wellbeing: wellbeing, .selfRegard: selfRegard, .trauma: trauma, .relationships: relationships])
+      let id = try SessionOpener.open(global).recordOutcome(CaseInput.reference(reference), assessment)
+      if global.json { return Console.json(["id": id]) }
+      Console.out(String(id))
+    }
+  }
+
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Show a survivor's outcome ratings and whether each domain was maintained or improved.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The survivor's reference.") var reference: String
+
+    func run() throws {
+      let outcomes = try SessionOpener.open(global).outcomes(CaseInput.reference(reference))
+      if global.json { return Console.json(outcomes.map(OutcomeView.init)) }
+      Console.out(CaseText.outcomes(outcomes))
+    }
+  }
+}

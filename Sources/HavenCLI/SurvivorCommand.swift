@@ -1,0 +1,99 @@
+import ArgumentParser
+import HavenVault
+
+struct SurvivorCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "survivor", abstract: "Record and read survivors held by your teams.",
+    subcommands: [Add.self, Show.self, Find.self, Update.self, Move.self, List.self])
+
+  struct Add: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Record a new survivor; prints their reference.")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .long, help: "The team that holds the record (one of yours).") var team: String
+    @OptionGroup var fields: SurvivorOptions
+
+    func run() throws {
+      guard let name = fields.name else { throw ValidationError("--name is required") }
+      var details = SurvivorDetails(name: name)
+      try fields.patch()(&details)
+      let reference = try SessionOpener.open(global).addSurvivor(team: team, details: details)
+      if global.json { return Console.json(["ref": reference.description]) }
+      Console.out(reference.description)
+    }
+  }
+
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show a survivor's whole record, safe-contact guidance first.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The survivor's reference, e.g. HV-2024-00017.") var reference: String
+
+    func run() throws {
+      let file = try SessionOpener.open(global).survivorFile(CaseInput.reference(reference))
+      if global.json { return Console.json(SurvivorFileView(file)) }
+      Console.out(CaseText.file(file))
+    }
+  }
+
+  struct Find: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Find survivors of your teams by exact reference, name, date of birth or external id.")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .long, help: "Reference.") var ref: String?
+    @Option(name: .long, help: "Exact name or alias (case and spacing do not matter).") var name: String?
+    @Option(name: .long, help: "Date of birth, YYYY-MM-DD.") var dob: String?
+    @Option(name: .customLong("external-id"), help: "The service's previous identifier.") var externalID: String?
+
+    func validate() throws {
+      guard [ref, name, dob, externalID].compactMap({ $0 }).count == 1 else {
+        throw ValidationError("give exactly one of --ref, --name, --dob, --external-id")
+      }
+    }
+
+    func run() throws {
+      let search: SurvivorSearch =
+        if let ref { .reference(try CaseInput.reference(ref)) } else if let name { .name(name) } else if let dob {
+          .dateOfBirth(try CaseInput.date(dob, field: "--dob"))
+        } else { .externalID(externalID ?? "") }
+      let found = try SessionOpener.open(global).findSurvivors(by: search)
+      CaseText.printSummaries(found, json: global.json)
+    }
+  }
+
+  struct Update: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Change a survivor's details (only the options given).")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The survivor's reference.") var reference: String
+    @OptionGroup var fields: SurvivorOptions
+
+    func run() throws {
+      let reference = try CaseInput.reference(reference)
+      let patch = try fields.patch()
+      try SessionOpener.open(global).updateSurvivor(reference) { details in patch(&details) }
+      Presenter.done(global, action: "survivor.update", "Updated \(reference).")
+    }
+  }
+
+  struct Move: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Move a survivor to another team (you must belong to both); their key is re-wrapped.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The survivor's reference.") var reference: String
+    @Option(name: .long, help: "The team that will hold the record.") var to: String
+
+    func run() throws {
+      let reference = try CaseInput.reference(reference)
+      try SessionOpener.open(global).moveSurvivor(reference, to: to)
+      Presenter.done(global, action: "survivor.move", "Moved \(reference) to team '\(to)'.")
+    }
+  }
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the survivors your teams hold.")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .long, help: "Only this team.") var team: String?
+
+    func run() throws {
+      CaseText.printSummaries(try SessionOpener.open(global).listSurvivors(team: team), json: global.json)
+    }
+  }
+}
