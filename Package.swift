@@ -1,6 +1,6 @@
 // swift-tools-version:6.1
 // Haven: a secure, offline record vault for survivor-support services.
-// Dependency direction (never the other way): CSodium <- HavenCrypto <- HavenVault <- HavenCLI.
+// Dependency direction (never the other way): CSodium <- HavenCrypto <- HavenVault <- HavenImport <- HavenCLI.
 import PackageDescription
 
 let package = Package(
@@ -14,6 +14,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
   ],
   targets: [
     .systemLibrary(
@@ -26,14 +27,19 @@ let package = Package(
       name: "HavenVault",
       dependencies: ["HavenCrypto", .product(name: "GRDB", package: "GRDB.swift")]
     ),
+    .target(
+      name: "HavenImport",
+      dependencies: ["HavenVault", .product(name: "CSV", package: "CSV.swift")]
+    ),
     .executableTarget(
       name: "HavenCLI",
       dependencies: [
-        "HavenVault", "HavenCrypto",
+        "HavenVault", "HavenCrypto", "HavenImport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .testTarget(name: "HavenCryptoTests", dependencies: ["HavenCrypto"]),
+    .testTarget(name: "HavenImportTests", dependencies: ["HavenImport", "HavenVault", "HavenCrypto"]),
     .testTarget(
       name: "HavenVaultTests",
       dependencies: ["HavenVault", "HavenCrypto", .product(name: "GRDB", package: "GRDB.swift")]

@@ -14,7 +14,8 @@ struct HavenCommand: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       InitCommand.self, StatusCommand.self, SurvivorCommand.self, ReferralCommand.self, SupportSessionCommand.self,
-      OutcomeCommand.self, ContactCommand.self, RelatedCommand.self, ServiceCommand.self, UserCommand.self, TeamCommand.self,
+      OutcomeCommand.self, ContactCommand.self, RelatedCommand.self, ImportCommand.self, ServiceCommand.self, UserCommand.self,
+      TeamCommand.self,
       RecoveryCommand.self,
     ]
   )
@@ -27,6 +28,10 @@ struct HavenCommand: ParsableCommand {
       try command.run()
     } catch let failure as VaultError {
       Console.error(failure.message, hint: failure.hint)
+      if case .importRejected(let problems) = failure {
+        for problem in problems.prefix(200) { Console.note("haven: \(problem)") }
+        if problems.count > 200 { Console.note("haven: ... and \(problems.count - 200) more") }
+      }
       Foundation.exit(HavenExitCode.code(for: failure.category))
     } catch let failure as CommandLineFailure {
       Console.error(failure.message, hint: failure.hint)

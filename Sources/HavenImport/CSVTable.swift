@@ -1,0 +1,82 @@
+import CSV
+import Foundation
+import HavenVault
+
+/// A CSV file read whole: its header and rows, each row a dictionary by column name. Structural
+/// problems (no header, unknown or missing columns, a row with the wrong number of fields, text
+/// that is not UTF-8) are reported by row and column, never with the cell's content.
+struct CSVTable {
+  let rows: [(number: Int, cells: [String: String])]
+
+  init(path: String, kind: ImportKind) throws(ImportFailure) {
+    guard let data = FileManager.default.contents(atPath: path) else { throw .cannotRead(path) }
+    // Checked here, whole, because the library reports the normal end of a stream on Linux as an
+    // error and so cannot be asked whether decoding failed.
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw .rejected([ImportProblem(row: 0, column: "-", reason: "the file is not UTF-8 text")])
+    }
+    if let row = CSVTable.rowWithUnterminatedQuote(text) {
+      throw .rejected([ImportProblem(row: row, column: "-", reason: "a quoted field is never closed (a missing \")")])
+    }
+    let reader: CSVReader
+    do {
+      reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true)
+    } catch {
+      throw .rejected([ImportProblem(row: 0, column: "-", reason: "the file has no readable header row (is it UTF-8 CSV?)")])
+    }
+    guard let header = reader.headerRow?.map({ $0.lowercased() }), !header.allSatisfy(\.isEmpty) else {
+      throw .rejected([ImportProblem(row: 0, column: "-", reason: "the file has no header row")])
+    }
+    var problems: [ImportProblem] = []
+    let known = Set(kind.requiredColumns + kind.optionalColumns)
+    for column in header where !known.contains(column) {
+      problems.append(ImportProblem(row: 0, column: column, reason: "unknown column for \(kind.rawValue) (see docs/import.md)"))
+    }
+    for column in kind.requiredColumns where !header.contains(column) {
+      problems.append(ImportProblem(row: 0, column: column, reason: "required column is missing"))
+    }
+    if Set(header).count != header.count { problems.append(ImportProblem(row: 0, column: "-", reason: "a column appears twice")) }
+    var rows: [(Int, [String: String])] = []
+    var number = 0
+    while let fields = reader.next() {
+      number += 1
+      if fields.count == 1 && fields[0].isEmpty { continue }  // a blank line
+      guard fields.count == header.count else {
+        problems.append(
+          ImportProblem(row: number, column: "-", reason: "has \(fields.count) fields, the header has \(header.count)"))
+        continue
+      }
+      var cells: [String: String] = [:]
+      for (column, value) in zip(header, fields) where !value.isEmpty { cells[column] = value }
+      rows.append((number, cells))
+    }
+    if rows.isEmpty && problems.isEmpty {
+      problems.append(ImportProblem(row: 0, column: "-", reason: "the file has no data rows"))
+    }
+    guard problems.isEmpty else { throw .rejected(problems) }
+    self.rows = rows
+  }
+
+  /// The library reads an unclosed quote to the end of the file as one long field; this finds
+  /// the record (0 = header) where such a quote opens, by following RFC 4180 quote state.
+  static func rowWithUnterminatedQuote(_ text: String) -> Int? {
+    var inQuotes = false
+    var record = 0
+    var openedAt = 0
+    for scalar in text.unicodeScalars {
+      if scalar == "\"" {
+        inQuotes.toggle()
+        if inQuotes { openedAt = record }
+      } else if scalar == "\n" && !inQuotes {
+        record += 1
+      }
+    }
+    return inQuotes ? openedAt : nil
+  }
+}
+
+/// Why an import file was refused before the vault saw it.
+public enum ImportFailure: Error, Sendable {
+  case cannotRead(String)
+  case rejected([ImportProblem])
+}

@@ -1,0 +1,32 @@
+/// What an import file holds, and the columns each kind accepts (docs/import.md). Column names
+/// are lowercase; order does not matter; unknown columns are refused rather than ignored, so a
+/// misspelt column is never silently dropped.
+public enum ImportKind: String, CaseIterable, Sendable {
+  case survivors, referrals, sessions, outcomes
+
+  public var requiredColumns: [String] {
+    switch self {
+    case .survivors: ["team", "name"]
+    case .referrals: ["survivor", "referral_date", "referrer_type", "pathway", "service"]
+    case .sessions: ["survivor", "date", "minutes", "kind", "attendance"]
+    case .outcomes: ["survivor", "stage", "date", "wellbeing", "self", "trauma", "relationships"]
+    }
+  }
+
+  public var optionalColumns: [String] {
+    switch self {
+    case .survivors:
+      [
+        "aliases", "dob", "gender", "address", "postcode", "district", "phone", "email", "nhs_number", "cohort", "external_id",
+        "health_notes", "notes",
+      ]
+    case .referrals:
+      [
+        "referrer_role", "triaged_on", "allocated_on", "allocated_service", "allocation_reason", "engaged_on", "closed_on",
+        "closure_reason",
+      ]
+    case .sessions: ["worker", "notes"]
+    case .outcomes: []
+    }
+  }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import GRDB
+
+extension VaultSession {
+  /// Imports a parsed file in one transaction. Every row is checked first (team membership,
+  /// survivor references, services, status order); if any row fails, nothing is written and the
+  /// error lists every problem by row and column. Each record written is audited as if entered
+  /// by hand, plus one entry for the import itself.
+  public func importRecords(_ batch: ImportBatch, progress: ((Int, Int) -> Void)? = nil) throws(VaultError) -> ImportSummary {
+    try authorize(.handleCaseRecords, action: .importRecords, target: nil)
+    return try caseTransaction(action: .importRecords, target: nil) { db in
+      let summary: ImportSummary
+      switch batch {
+      case .survivors(let rows): summary = try importSurvivors(db, rows, progress)
+      case .referrals(let rows):
+        summary = try importForSurvivors(db, rows, locator: \.survivor, progress, check: checkReferral) { db, row, keys, value in
+          try insertImportedReferral(db, row, keys, value)
+        }
+      case .sessions(let rows):
+        summary = try importForSurvivors(db, rows, locator: \.survivor, progress, check: { _, _ in }) { db, row, keys, value in
+          _ = try insertSession(db, row, keys, value.session)
+        }
+      case .outcomes(let rows):
+        summary = try importForSurvivors(db, rows, locator: \.survivor, progress, check: { _, _ in }) { db, row, keys, value in
+          _ = try insertOutcome(db, row, keys, value.assessment)
+        }
+      }
+      try AuditLog.append(db, actor: user.id, action: .importRecords, detail: "\(summary.recordsWritten) record(s)")
+      return summary
+    }
+  }
+
+  private func importSurvivors(
+    _ db: Database, _ rows: [ImportedRow<ImportedSurvivor>], _ progress: ((Int, Int) -> Void)?
+  ) throws -> ImportSummary {
+    let teams = Dictionary(uniqueKeysWithValues: try memberTeams(db).map { ($0.name, $0) })
+    var problems: [ImportProblem] = []
+    for row in rows {
+      if teams[row.value.team] == nil {
+        problems.append(ImportProblem(row: row.row, column: "team", reason: "not one of your teams"))
+      }
+      do { try row.value.details.validate() } catch {
+        problems.append(ImportProblem(row: row.row, column: "-", reason: error.message))
+      }
+    }
+    guard problems.isEmpty else { throw VaultError.importRejected(problems) }
+    let year = CalendarDate.today().year
+    var references: [SurvivorReference] = []
+    for (index, row) in rows.enumerated() {
+      let (id, reference) = try insertSurvivor(db, team: teams[row.value.team]!, details: row.value.details, year: year)
+      try AuditLog.append(db, actor: user.id, action: .survivorCreate, target: "survivor:\(id)", detail: "import row \(row.row)")
+      references.append(reference)
+      progress?(index + 1, rows.count)
+    }
+    return ImportSummary(recordsWritten: rows.count, references: references)
+  }
+
+  /// Resolves every row's survivor and checks every row; writes only when no row had a problem.
+  private func importForSurvivors<Value>(
+    _ db: Database, _ rows: [ImportedRow<Value>], locator: KeyPath<Value, SurvivorLocator>, _ progress: ((Int, Int) -> Void)?,
+    check: (Database, Value) throws -> Void, write: (Database, SurvivorRow, borrowing CaseKeys, Value) throws -> Void
+  ) throws -> ImportSummary {
+    var resolved: [SurvivorLocator: SurvivorRow] = [:]
+    var problems: [ImportProblem] = []
+    for row in rows {
+      let wanted = row.value[keyPath: locator]
+      if resolved[wanted] == nil {
+        if let found = try resolve(db, wanted) {
+          resolved[wanted] = found
+        } else {
+          problems.append(ImportProblem(row: row.row, column: "survivor", reason: "no such survivor in your teams"))
+          continue
+        }
+      }
+      do { try check(db, row.value) } catch let error as VaultError {
+        problems.append(ImportProblem(row: row.row, column: "-", reason: error.message))
+      }
+    }
+    guard problems.isEmpty else { throw VaultError.importRejected(problems) }
+    for (index, row) in rows.enumerated() {
+      let survivor = resolved[row.value[keyPath: locator]]!
+      try write(db, survivor, try caseKeys(db, survivor), row.value)
+      progress?(index + 1, rows.count)
+    }
+    return ImportSummary(recordsWritten: rows.count, references: [])
+  }
+
+  private func insertImportedReferral(
+    _ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ value: ImportedReferral
+  ) throws {
+    let id = try insertReferral(db, row, keys, value.referral)
+    for (index, change) in value.changes.enumerated() {
+      try insertReferralEvent(db, keys, referralID: id, sequence: index + 2, change: change)
+    }
+  }
+
+  private func resolve(_ db: Database, _ locator: SurvivorLocator) throws -> SurvivorRow? {
+    switch locator {
+    case .reference(let reference):
+      do { return try locateSurvivor(db, reference) } catch VaultError.notInYourTeams { return nil }
+    case .externalID(let id):
+      let matches = try indexedSurvivors(db, kind: .externalID, id)
+      return matches.count == 1 ? matches[0] : nil
+    }
+  }
+
+  /// The checks a referral row must pass beyond parsing: its services exist and its history
+  /// follows the status order with dates that never go backwards.
+  private func checkReferral(_ db: Database, _ value: ImportedReferral) throws {
+    try requireService(db, value.referral.service)
+    var status = ReferralStatus.referred
+    var date = value.referral.date
+    for change in value.changes {
+      guard status.mayMove(to: change.status) else {
+        throw VaultError.invalidArgument("status \(change.status.rawValue) cannot follow \(status.rawValue)")
+      }
+      guard change.date >= date else {
+        throw VaultError.invalidArgument("the \(change.status.rawValue) date is before the previous step")
+      }
+      if let service = change.service { try requireService(db, service) }
+      status = change.status
+      date = change.date
+    }
+  }
+}
