@@ -8,6 +8,7 @@ let package = Package(
   platforms: [.macOS(.v14)],
   products: [
     .executable(name: "haven", targets: ["HavenCLI"]),
+    .executable(name: "haven-synth", targets: ["HavenSynth"]),
     .library(name: "HavenVault", targets: ["HavenVault"]),
     .library(name: "HavenCrypto", targets: ["HavenCrypto"]),
   ],
@@ -35,6 +36,13 @@ let package = Package(
       name: "HavenCLI",
       dependencies: [
         "HavenVault", "HavenCrypto", "HavenImport",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .executableTarget(
+      name: "HavenSynth",
+      dependencies: [
+        "HavenVault", .product(name: "CSV", package: "CSV.swift"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

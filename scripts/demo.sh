@@ -4,6 +4,7 @@
 set -euo pipefail
 
 HAVEN="${HAVEN:-.build/debug/haven}"
+SYNTH="${SYNTH:-$(dirname "$HAVEN")/haven-synth}"
 DEMO="$(mktemp -d "${TMPDIR:-/tmp}/haven-demo.XXXXXX")"
 trap 'rm -rf "$DEMO"' EXIT
 export HAVEN_VAULT="$DEMO/vault"
@@ -14,6 +15,8 @@ pw() { printf '%s\n' "$2" > "$DEMO/$1.pw"; }
 pw ada "demo admin passphrase"
 pw wendy "demo worker passphrase"
 pw will "demo second worker"
+pw mira "demo migration lead"
+pw sam "demo stovewood worker"
 pw rita "demo reporting passphrase"
 pw audrey "demo auditor passphrase"
 pw wendy-new "wendy's new passphrase"
@@ -31,12 +34,22 @@ as ada user add will --role worker --new-passphrase-file "$DEMO/will.pw"
 as ada user add rita --role reporting --new-passphrase-file "$DEMO/rita.pw"
 as ada user add audrey --role auditor --new-passphrase-file "$DEMO/audrey.pw"
 
-step "Teams: the trauma service and the Stovewood victim-support pathway"
+as ada user add mira --role worker --new-passphrase-file "$DEMO/mira.pw"
+as ada user add sam --role worker --new-passphrase-file "$DEMO/sam.pw"
+
+step "Teams: the trauma service and the Stovewood victim-support pathway; the services referrals go to"
 as ada team add trauma-service
 as ada team add stovewood
 as ada team add-member trauma-service wendy
 as ada team add-member trauma-service will
 as ada team add-member stovewood will
+as ada team add-member stovewood sam
+as ada team add-member trauma-service mira
+as ada team add-member stovewood mira
+for service in trauma-service specialist-counselling isva-service family-support; do
+  as ada service add "$service" >/dev/null
+done
+as ada service list
 as ada team list
 
 step "Wendy unlocks for the first time: as the first member she generates the trauma-service key"
@@ -56,6 +69,35 @@ if as wendy user add mallory --role admin --new-passphrase-file "$DEMO/wendy.pw"
 
 step "A wrong passphrase is refused (exit 77) and audited"
 if "$HAVEN" status --user wendy --passphrase-file "$DEMO/will.pw"; then exit 1; else echo "exit code $?"; fi
+
+step "Mira migrates last year's spreadsheets: a synthetic year of a fictional partnership"
+"$SYNTH" --out "$DEMO/spreadsheets" --survivors 150 --year 2024
+for kind in survivors referrals sessions outcomes; do
+  as mira import "$DEMO/spreadsheets/$kind.csv" --kind "$kind"
+done
+
+step "Wendy records a new referral by hand"
+REF=$(as wendy survivor add --team trauma-service --name "Testperson Harbour" --dob 2007-08-19 --gender female \
+  --cohort victim-survivor --district Rotherham --phone "07700 900777")
+echo "new survivor: $REF"
+as wendy contact set "$REF" --voicemail no --letter no --text yes --times "weekdays after 3pm" --note "mum does not know about support"
+as wendy related add "$REF" --relationship parent --name "Parent Harbour-Example"
+RID=$(as wendy referral add "$REF" --date 2025-04-02 --referrer-type school --referrer-role "DSL" --pathway post-cse --service trauma-service)
+as wendy referral status "$RID" --to triaged --date 2025-04-03
+as wendy referral status "$RID" --to allocated --date 2025-04-08 --service specialist-counselling --reason specialism
+as wendy referral status "$RID" --to engaged --date 2025-04-15
+as wendy session record "$REF" --date 2025-04-15 --minutes 60 --kind one-to-one --attendance attended
+as wendy outcome record "$REF" --stage start --date 2025-04-15 --wellbeing 3 --self 3 --trauma 2 --relationships 4
+
+step "What wendy sees before contacting her: safe-contact guidance first"
+as wendy survivor show "$REF"
+
+step "Finding people: by exact name or date of birth, through blind indexes, within your own teams"
+as wendy survivor find --name "testperson harbour"
+as wendy survivor list --team trauma-service | sed -n 1,6p
+
+step "Sam works on the Stovewood pathway: he cannot read a trauma-service record (exit 77, audited)"
+if as sam survivor show "$REF"; then exit 1; else echo "exit code $?"; fi
 
 step "Wendy changes her passphrase: only her key file is re-encrypted"
 as wendy user passwd --new-passphrase-file "$DEMO/wendy-new.pw"

@@ -238,3 +238,26 @@ struct CaseRecordTests {
     #expect(throws: VaultError.self) { _ = try fixture.unlock("wendy").survivorStatistics() }
   }
 }
+
+@Suite("Calendar dates")
+struct CalendarDateTests {
+  @Test("parsing refuses impossible dates; adding days crosses months, leap days and years")
+  func arithmetic() throws {
+    #expect(throws: VaultError.self) { _ = try CalendarDate(parsing: "2023-02-29") }
+    #expect(throws: VaultError.self) { _ = try CalendarDate(parsing: "2024-13-01") }
+    #expect(throws: VaultError.self) { _ = try CalendarDate(parsing: "24-01-01") }
+    let leap = try CalendarDate(parsing: "2024-02-28")
+    #expect(leap.adding(days: 1).description == "2024-02-29")
+    #expect(leap.adding(days: 2).description == "2024-03-01")
+    #expect(try CalendarDate(parsing: "2024-12-31").adding(days: 1).description == "2025-01-01")
+    #expect(try CalendarDate(parsing: "2025-01-01").adding(days: -1).description == "2024-12-31")
+    #expect(try CalendarDate(parsing: "2024-04-01").days(until: try CalendarDate(parsing: "2025-03-31")) == 364)
+    #expect(
+      AgeBand.at(referral: try CalendarDate(parsing: "2024-03-13"), birth: try CalendarDate(parsing: "2006-03-14")) == .from16To17
+    )
+    #expect(
+      AgeBand.at(referral: try CalendarDate(parsing: "2024-03-14"), birth: try CalendarDate(parsing: "2006-03-14")) == .from18To24
+    )
+    #expect(AgeBand.at(referral: try CalendarDate(parsing: "2024-03-14"), birth: nil) == .unknown)
+  }
+}

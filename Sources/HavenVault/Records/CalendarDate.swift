@@ -42,6 +42,24 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     other.dayNumber - dayNumber
   }
 
+  /// The date `days` later (or earlier, if negative).
+  public func adding(days: Int) -> CalendarDate {
+    CalendarDate(dayNumber: dayNumber + days)
+  }
+
+  /// The inverse of `dayNumber` (Howard Hinnant's civil-from-days).
+  private init(dayNumber: Int) {
+    let z = dayNumber + 719468
+    let era = (z >= 0 ? z : z - 146096) / 146097
+    let dayOfEra = z - era * 146097
+    let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365
+    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+    let monthPrime = (5 * dayOfYear + 2) / 153
+    day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
+    month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
+    year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+  }
+
   /// Days since 1970-01-01 (proleptic Gregorian), for differences.
   var dayNumber: Int {
     let y = month <= 2 ? year - 1 : year
