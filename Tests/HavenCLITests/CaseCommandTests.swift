@@ -150,5 +150,15 @@ struct CaseCommandTests {
     #expect(swapped.status == 65)
     #expect(swapped.stderr.contains("survivor 2 field phone failed authentication"))
     #expect(!swapped.stderr.contains("07700"))
+    // Swapped between two fields of one record: survivor 1's phone into its email column.
+    try database.write { db in
+      try db.execute(
+        sql: "UPDATE survivors SET phone = ? WHERE id = 2",
+        arguments: [try Data.fetchOne(db, sql: "SELECT phone FROM survivors WHERE id = 1")])
+      try db.execute(sql: "UPDATE survivors SET email = phone WHERE id = 1")
+    }
+    let crossField = try cli.asUser("wendy", ["survivor", "show", first])
+    #expect(crossField.status == 65)
+    #expect(crossField.stderr.contains("survivor 1 field email failed authentication"))
   }
 }

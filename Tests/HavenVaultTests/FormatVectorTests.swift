@@ -117,7 +117,10 @@ extension FormatVectorTests {
     let vector = try group("blind_index")
     let team = try key(bytes(try group("team_key_derivation"), "team_key"), as: TeamKeyPurpose.self)
     let root = try team.deriveSubkey(id: 1, context: .blindIndexRoot, as: BlindIndexRootPurpose.self)
-    let cases: [(BlindIndexKind, String)] = [(.reference, "reference_subkey_id_1_key"), (.name, "name_subkey_id_2_key"), (.dateOfBirth, "date_of_birth_subkey_id_3_key"), (.externalID, "external_id_subkey_id_4_key")]
+    let cases: [(BlindIndexKind, String)] = [
+      (.reference, "reference_subkey_id_1_key"), (.name, "name_subkey_id_2_key"), (.dateOfBirth, "date_of_birth_subkey_id_3_key"),
+      (.externalID, "external_id_subkey_id_4_key"),
+    ]
     for (kind, keyName) in cases {
       let prefix = keyName.components(separatedBy: "_subkey")[0]
       let indexKey = try root.deriveSubkey(id: kind.subkeyID, context: .blindIndexField, as: BlindIndexKeyPurpose.self)
@@ -127,6 +130,7 @@ extension FormatVectorTests {
       #expect(BlindIndex.value(input, kind: kind, key: indexKey) == (try bytes(vector, "\(prefix)_value")))
     }
     let wrapping = try group("statistics_key_wrapping")
-    #expect(CaseKeys.statisticsKeyContext(vaultID: vaultID, survivorID: 17, keyVersion: 1) == (try bytes(wrapping, "associated_data")))
+    #expect(
+      CaseKeys.statisticsKeyContext(vaultID: vaultID, survivorID: 17, keyVersion: 1) == (try bytes(wrapping, "associated_data")))
   }
 }
