@@ -114,30 +114,32 @@ extension VaultSession {
   }
 
   /// The one way to touch an existing case file: role check, then in one transaction locate the
-  /// survivor in the user's teams, unwrap their keys, act, and append the audit entry. A refusal
-  /// (not in your teams, no key) is audited after the transaction rolls back.
+  /// survivor in the user's teams, unwrap their keys, act, and append the audit entry.
   func withCaseFile<T>(
     _ reference: SurvivorReference, action: AuditAction, detail: String? = nil,
     _ body: (Database, SurvivorRow, borrowing CaseKeys) throws -> T
   ) throws(VaultError) -> T {
-    try authorize(.handleCaseRecords, action: action, target: "survivor:\(reference)")
-    do {
-      return try vault.database.write { db in
+    try withSurvivor(
+      action: action, requested: "survivor:\(reference)", detail: detail,
+      locate: { db in
         let row = try locateSurvivor(db, reference)
-        let keys = try caseKeys(db, row)
-        let result = try body(db, row, keys)
-        try AuditLog.append(db, actor: user.id, action: action, target: "survivor:\(row.id)", detail: detail)
-        return result
-      }
-    } catch {
-      let failure = VaultError.wrapping(error)
-      switch failure {
-      case .notInYourTeams, .keyNotHeld:
-        // The reference, not a name, is recorded: it is what the user typed, and is pseudonymous.
-        try recordDenied(action, target: "survivor:\(reference)", detail: "not in the user's teams")
-      default: break
-      }
-      throw failure
+        return (row, "survivor:\(row.id)")
+      }, body)
+  }
+
+  /// Locates a survivor with `locate`, unwraps their keys, runs `body` and audits it against the
+  /// target `locate` names, all in one transaction; a refusal is audited against `requested`.
+  func withSurvivor<T>(
+    action: AuditAction, requested: String, detail: String?, locate: (Database) throws -> (SurvivorRow, String),
+    _ body: (Database, SurvivorRow, borrowing CaseKeys) throws -> T
+  ) throws(VaultError) -> T {
+    try authorize(.handleCaseRecords, action: action, target: requested)
+    return try caseTransaction(action: action, target: requested) { db in
+      let (row, target) = try locate(db)
+      let keys = try caseKeys(db, row)
+      let result = try body(db, row, keys)
+      try AuditLog.append(db, actor: user.id, action: action, target: target, detail: detail)
+      return result
     }
   }
 

@@ -14,8 +14,8 @@ extension VaultSession {
     _ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ assessment: NewOutcomeAssessment
   ) throws -> Int64 {
     let id = try nextID(db, table: "outcome_assessments")
-    func sealed(_ field: String, _ value: String, _ protection: FieldProtection = .statistics) -> Data {
-      Data(keys.seal(value, at: FieldLocation(table: "outcome_assessment", recordID: id, field: field, protection: protection)))
+    func sealed(_ field: String, _ value: String, _ protection: FieldProtection = .statistics) -> Data? {
+      keys.column(value, table: "outcome_assessment", id: id, field: field, protection)
     }
     try db.execute(
       sql: """
@@ -38,9 +38,7 @@ extension VaultSession {
       stored in
       let id: Int64 = stored["id"]
       func text(_ field: String, _ protection: FieldProtection = .statistics) throws -> String {
-        guard let data = stored[field] as Data? else { throw VaultError.databaseDamaged("outcome \(id) has no \(field)") }
-        return try keys.open(
-          [UInt8](data), at: FieldLocation(table: "outcome_assessment", recordID: id, field: field, protection: protection))
+        try keys.requiredColumn(stored, table: "outcome_assessment", id: id, field: field, protection)
       }
       var ratings: [OutcomeDomain: Int] = [:]
       for domain in OutcomeDomain.allCases {

@@ -16,8 +16,8 @@ extension VaultSession {
     let birth = try keys.openOptional(row.envelopes[.dateOfBirth], at: SurvivorField.dateOfBirth.location(row.id))
       .map { try CalendarDate(parsing: $0) }
     let id = try nextID(db, table: "referrals")
-    func at(_ field: String, _ protection: FieldProtection) -> FieldLocation {
-      FieldLocation(table: "referral", recordID: id, field: field, protection: protection)
+    func sealed(_ value: String?, _ field: String, _ protection: FieldProtection = .statistics) -> Data? {
+      keys.column(value, table: "referral", id: id, field: field, protection)
     }
     try db.execute(
       sql: """
@@ -25,12 +25,9 @@ extension VaultSession {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
       arguments: [
-        id, row.id, Data(keys.seal(referral.date.description, at: at("referral_date", .statistics))),
-        Data(keys.seal(referral.referrerType.rawValue, at: at("referrer_type", .statistics))),
-        keys.sealOptional(referral.referrerRole, at: at("referrer_role", .team)).map { Data($0) },
-        Data(keys.seal(referral.pathway.rawValue, at: at("pathway", .statistics))),
-        Data(keys.seal(referral.service, at: at("service", .statistics))),
-        Data(keys.seal(AgeBand.at(referral: referral.date, birth: birth).rawValue, at: at("age_band", .statistics))),
+        id, row.id, sealed(referral.date.description, "referral_date"), sealed(referral.referrerType.rawValue, "referrer_type"),
+        sealed(referral.referrerRole, "referrer_role", .team), sealed(referral.pathway.rawValue, "pathway"),
+        sealed(referral.service, "service"), sealed(AgeBand.at(referral: referral.date, birth: birth).rawValue, "age_band"),
         Timestamp.now(),
       ])
     try insertReferralEvent(
@@ -66,8 +63,8 @@ extension VaultSession {
     _ db: Database, _ keys: borrowing CaseKeys, referralID: Int64, sequence: Int, change: ReferralStatusChange
   ) throws {
     let id = try nextID(db, table: "referral_events")
-    func at(_ field: String, _ protection: FieldProtection) -> FieldLocation {
-      FieldLocation(table: "referral_event", recordID: id, field: field, protection: protection)
+    func sealed(_ value: String?, _ field: String, _ protection: FieldProtection = .statistics) -> Data? {
+      keys.column(value, table: "referral_event", id: id, field: field, protection)
     }
     try db.execute(
       sql: """
@@ -75,11 +72,9 @@ extension VaultSession {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
       arguments: [
-        id, referralID, sequence, Data(keys.seal(change.status.rawValue, at: at("status", .statistics))),
-        Data(keys.seal(change.date.description, at: at("event_date", .statistics))),
-        keys.sealOptional(change.service, at: at("service", .statistics)).map { Data($0) },
-        keys.sealOptional(change.reason, at: at("reason", .statistics)).map { Data($0) },
-        Data(keys.seal(user.name, at: at("recorded_by", .team))), Timestamp.now(),
+        id, referralID, sequence, sealed(change.status.rawValue, "status"), sealed(change.date.description, "event_date"),
+        sealed(change.service, "service"), sealed(change.reason, "reason"), sealed(user.name, "recorded_by", .team),
+        Timestamp.now(),
       ])
   }
 
@@ -88,27 +83,15 @@ extension VaultSession {
     _ referralID: Int64, action: AuditAction, detail: String? = nil,
     _ body: (Database, SurvivorRow, borrowing CaseKeys) throws -> T
   ) throws(VaultError) -> T {
-    try authorize(.handleCaseRecords, action: action, target: "referral:\(referralID)")
-    do {
-      return try vault.database.write { db in
+    try withSurvivor(
+      action: action, requested: "referral:\(referralID)", detail: detail,
+      locate: { db in
         guard
           let survivorID = try Int64.fetchOne(db, sql: "SELECT survivor_id FROM referrals WHERE id = ?", arguments: [referralID]),
           let row = try SurvivorRow.fetch(db, id: survivorID), try memberTeams(db).contains(where: { $0.id == row.teamID })
         else { throw VaultError.notInYourTeams("referral \(referralID)") }
-        let keys = try caseKeys(db, row)
-        let result = try body(db, row, keys)
-        try AuditLog.append(db, actor: user.id, action: action, target: "referral:\(referralID)", detail: detail)
-        return result
-      }
-    } catch {
-      let failure = VaultError.wrapping(error)
-      switch failure {
-      case .notInYourTeams, .keyNotHeld:
-        try recordDenied(action, target: "referral:\(referralID)", detail: "not in the user's teams")
-      default: break
-      }
-      throw failure
-    }
+        return (row, "referral:\(referralID)")
+      }, body)
   }
 
   func decodeReferrals(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [Referral] {
@@ -120,34 +103,29 @@ extension VaultSession {
     guard let stored = try Row.fetchOne(db, sql: "SELECT * FROM referrals WHERE id = ?", arguments: [id]) else {
       throw VaultError.notFound(kind: "referral", name: "\(id)")
     }
-    func text(_ field: String, _ protection: FieldProtection) throws -> String? {
-      guard let data = stored[field] as Data? else { return nil }
-      return try keys.open(
-        [UInt8](data), at: FieldLocation(table: "referral", recordID: id, field: field, protection: protection))
+    func text(_ field: String, _ protection: FieldProtection = .statistics) throws -> String {
+      try keys.requiredColumn(stored, table: "referral", id: id, field: field, protection)
     }
     let events = try Row.fetchAll(
       db, sql: "SELECT * FROM referral_events WHERE referral_id = ? ORDER BY sequence", arguments: [id]
     )
     .map { event in try decodeEvent(event, keys) }
     return Referral(
-      id: id, date: try CalendarDate(parsing: try text("referral_date", .statistics) ?? ""),
-      referrerType: try ReferrerType.parse(try text("referrer_type", .statistics) ?? "", field: "referrer type"),
-      referrerRole: try text("referrer_role", .team),
-      pathway: try Pathway.parse(try text("pathway", .statistics) ?? "", field: "pathway"),
-      service: try text("service", .statistics) ?? "",
-      ageBand: try AgeBand.parse(try text("age_band", .statistics) ?? "", field: "age band"), events: events)
+      id: id, date: try CalendarDate(parsing: try text("referral_date")),
+      referrerType: try ReferrerType.parse(try text("referrer_type"), field: "referrer type"),
+      referrerRole: try keys.column(stored, table: "referral", id: id, field: "referrer_role", .team),
+      pathway: try Pathway.parse(try text("pathway"), field: "pathway"), service: try text("service"),
+      ageBand: try AgeBand.parse(try text("age_band"), field: "age band"), events: events)
   }
 
   private func decodeEvent(_ event: Row, _ keys: borrowing CaseKeys) throws -> ReferralEvent {
     let id: Int64 = event["id"]
-    func text(_ field: String, _ protection: FieldProtection) throws -> String? {
-      guard let data = event[field] as Data? else { return nil }
-      return try keys.open(
-        [UInt8](data), at: FieldLocation(table: "referral_event", recordID: id, field: field, protection: protection))
+    func text(_ field: String, _ protection: FieldProtection = .statistics) throws -> String? {
+      try keys.column(event, table: "referral_event", id: id, field: field, protection)
     }
     return ReferralEvent(
-      status: try ReferralStatus.parse(try text("status", .statistics) ?? "", field: "status"),
-      date: try CalendarDate(parsing: try text("event_date", .statistics) ?? ""), service: try text("service", .statistics),
-      reason: try text("reason", .statistics), recordedBy: try text("recorded_by", .team) ?? "")
+      status: try ReferralStatus.parse(try text("status") ?? "", field: "status"),
+      date: try CalendarDate(parsing: try text("event_date") ?? ""), service: try text("service"), reason: try text("reason"),
+      recordedBy: try text("recorded_by", .team) ?? "")
   }
 }

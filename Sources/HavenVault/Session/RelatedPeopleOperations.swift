@@ -12,9 +12,7 @@ extension VaultSession {
   ) throws -> Int64 {
     let id = try nextID(db, table: "related_people")
     func sealed(_ field: String, _ value: String?) -> Data? {
-      keys.sealOptional(value, at: FieldLocation(table: "related_person", recordID: id, field: field, protection: .team)).map {
-        Data($0)
-      }
+      keys.column(value, table: "related_person", id: id, field: field, .team)
     }
     try db.execute(
       sql: """
@@ -38,9 +36,7 @@ extension VaultSession {
       stored in
       let id: Int64 = stored["id"]
       func text(_ field: String) throws -> String? {
-        guard let data = stored[field] as Data? else { return nil }
-        return try keys.open(
-          [UInt8](data), at: FieldLocation(table: "related_person", recordID: id, field: field, protection: .team))
+        try keys.column(stored, table: "related_person", id: id, field: field, .team)
       }
       return RelatedPerson(
         id: id, relationship: try Relationship.parse(try text("relationship") ?? "", field: "relationship"),
