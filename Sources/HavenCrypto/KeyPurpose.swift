@@ -84,7 +84,7 @@ public enum LongTestVectorKeyPurpose: KeyedHashPurpose {
 }
 /// The audit log's key: keys pseudonymous references in audit entries, so an auditor holding it
 /// can ask "who opened this record" while the raw file shows only opaque values.
-public enum AuditKeyPurpose: KeyedHashPurpose {
+public enum AuditKeyPurpose: KeyDerivationRootPurpose {
   public static let byteCount = 32
   public static let displayName = "audit key"
 }
@@ -94,3 +94,8 @@ public typealias RecordKey = SecretKey<RecordKeyPurpose>
 public typealias RecordWrappingKey = SecretKey<RecordWrappingKeyPurpose>
 public typealias AuditKey = SecretKey<AuditKeyPurpose>
 public typealias BlindIndexKey = SecretKey<BlindIndexKeyPurpose>
+/// Encrypts the reasons users give for an access, for auditors; derived from the audit key.
+public enum AuditReasonKeyPurpose: AEADKeyPurpose {
+  public static let byteCount = 32
+  public static let displayName = "audit reason key"
+}

@@ -1,17 +1,106 @@
 import Foundation
 import GRDB
+import HavenCrypto
 
-/// Appends audit entries. Callers pass the `Database` of the transaction that performs the access,
-/// so the entry commits or rolls back together with it: there is no access without its entry.
-/// Entries hold ids, user and team names and key versions, never case content or secrets.
+/// Appends audit entries and signs checkpoints. Callers pass the `Database` of the transaction
+/// that performs the access, so the entry, the extended Merkle tree and the signed checkpoint all
+/// commit or roll back with it: there is no access without its entry, and no entry a checkpoint
+/// does not cover once its transaction commits (docs/FORMAT.md, "Audit log").
 enum AuditLog {
   static func append(
-    _ db: Database, actor: Int64?, action: AuditAction, target: String? = nil, outcome: AuditOutcome = .ok,
-    detail: String? = nil
+    _ db: Database, actor: Int64?, action: AuditAction, target: String? = nil, subject: String? = nil,
+    outcome: AuditOutcome = .ok, detail: String? = nil, reason: (Int64) -> [UInt8]? = { _ in nil }, breakGlass: Bool = false
   ) throws {
+    var frontier = try AuditTree.load(db)
+    let seq = Int64(frontier.size) + 1
+    let entry = AuditEntry(
+      seq: seq, recordedAt: Timestamp.now(), actorUserID: actor, action: action.rawValue, target: target, subject: subject,
+      outcome: outcome.rawValue, detail: detail, reason: reason(seq), breakGlass: breakGlass)
+    let leafHash = entry.leafHash
     try db.execute(
-      sql: "INSERT INTO audit_entries (recorded_at, actor_user_id, action, target, outcome, detail) VALUES (?, ?, ?, ?, ?, ?)",
-      arguments: [Timestamp.now(), actor, action.rawValue, target, outcome.rawValue, detail])
+      sql: """
+        INSERT INTO audit_entries (seq, recorded_at, actor_user_id, action, target, subject, outcome, detail, reason, break_glass,
+          leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+      arguments: [
+        seq, entry.recordedAt, actor, entry.action, target, subject, entry.outcome, detail, entry.reason.map { Data($0) },
+        breakGlass ? 1 : 0, Data(leafHash),
+      ])
+    let before = frontier.subtrees.count
+    frontier.append(leafHash: leafHash)
+    try AuditTree.save(db, frontier, unchangedPrefix: min(before, frontier.subtrees.count) - 1)
+  }
+
+  /// Writes a checkpoint for the current tree, signed by the acting user, if entries were added
+  /// since the last one. Called at the end of every write transaction of an unlocked user.
+  static func checkpoint(
+    _ db: Database, metadata: VaultMetadata, signer: borrowing SigningKeyPair, signerName: String, signerID: Int64
+  ) throws {
+    let frontier = try AuditTree.load(db)
+    let last = try Int.fetchOne(db, sql: "SELECT max(tree_size) FROM audit_checkpoints") ?? 0
+    guard frontier.size > last else { return }
+    let now = Timestamp.now()
+    let checkpoint = Checkpoint(origin: origin(metadata), size: frontier.size, root: frontier.root, extensions: ["time \(now)"])
+    let note = try SignedNote.sign(text: checkpoint.text, name: keyName(metadata, user: signerName), with: signer)
+    try db.execute(
+      sql: "INSERT INTO audit_checkpoints (tree_size, root_hash, note, signer_user_id, created_at) VALUES (?, ?, ?, ?, ?)",
+      arguments: [frontier.size, Data(checkpoint.root), note.encoded, signerID, now])
+  }
+
+  /// The checkpoint origin line: names the vault by its id.
+  static func origin(_ metadata: VaultMetadata) -> String { "haven/\(Hex.encode(metadata.vaultID))" }
+
+  /// A user's signed-note key name.
+  static func keyName(_ metadata: VaultMetadata, user: String) -> String { origin(metadata) + "/" + user }
+}
+
+/// The Merkle tree's right edge, kept in the database so each append costs O(log n).
+enum AuditTree {
+  static func load(_ db: Database) throws -> MerkleFrontier {
+    let entries = try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_entries") ?? 0
+    guard let size = try Int.fetchOne(db, sql: "SELECT size FROM audit_tree_state WHERE singleton = 1") else {
+      return try rebuild(db)
+    }
+    guard size == entries else {
+      throw VaultError.databaseDamaged(
+        "the audit log holds \(entries) entries but its tree \(size): it was edited outside haven (run 'haven audit verify')")
+    }
+    let subtrees = try Row.fetchAll(db, sql: "SELECT height, hash FROM audit_frontier ORDER BY position").map {
+      MerkleFrontier.Subtree(height: $0["height"], hash: [UInt8]($0["hash"] as Data))
+    }
+    return MerkleFrontier(subtrees: subtrees, size: size)
+  }
+
+  static func save(_ db: Database, _ frontier: MerkleFrontier, unchangedPrefix: Int) throws {
+    let keep = max(unchangedPrefix, 0)
+    try db.execute(sql: "DELETE FROM audit_frontier WHERE position >= ?", arguments: [keep])
+    for (position, subtree) in frontier.subtrees.enumerated().dropFirst(keep) {
+      try db.execute(
+        sql: "INSERT INTO audit_frontier (position, height, hash) VALUES (?, ?, ?)",
+        arguments: [position, subtree.height, Data(subtree.hash)])
+    }
+    try db.execute(
+      sql:
+        "INSERT INTO audit_tree_state (singleton, size) VALUES (1, ?) ON CONFLICT(singleton) DO UPDATE SET size = excluded.size",
+      arguments: [frontier.size])
+  }
+
+  /// Builds the tree over entries written before the audit log had one (vaults of format 2),
+  /// renumbering nothing: their sequence numbers must already run 1, 2, 3, ...
+  private static func rebuild(_ db: Database) throws -> MerkleFrontier {
+    var frontier = MerkleFrontier()
+    let rows = try Row.fetchAll(db, sql: "SELECT * FROM audit_entries ORDER BY seq")
+    for row in rows {
+      let entry = AuditEntry(row: row)
+      guard entry.seq == Int64(frontier.size) + 1 else {
+        throw VaultError.databaseDamaged(
+          "audit entries are not numbered 1, 2, 3, ...: entry \(entry.seq) follows \(frontier.size)")
+      }
+      try db.execute(sql: "UPDATE audit_entries SET leaf_hash = ? WHERE seq = ?", arguments: [Data(entry.leafHash), entry.seq])
+      frontier.append(leafHash: entry.leafHash)
+    }
+    try save(db, frontier, unchangedPrefix: 0)
+    return frontier
   }
 }
 

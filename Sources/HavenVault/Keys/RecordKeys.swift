@@ -81,11 +81,11 @@ extension VaultSession {
     try authorize(.handleCaseRecords, action: .recordKeyCreate, target: "\(binding.table):\(binding.recordID)")
     do {
       let handoff = Handoff<NewRecordKey>()
-      try vault.database.write { db in
+      try signedWrite { db in
         guard let team = try TeamRecord.named(teamName, db) else { throw VaultError.notFound(kind: "team", name: teamName) }
         handoff.value = try createRecordKey(db, team: team, for: binding)
-        try AuditLog.append(
-          db, actor: user.id, action: .recordKeyCreate, target: "\(binding.table):\(binding.recordID)", detail: "team \(teamName)"
+        try record(
+          db, action: .recordKeyCreate, target: "\(binding.table):\(binding.recordID)", detail: "team \(teamName)"
         )
       }
       return try handoff.take()
@@ -103,9 +103,9 @@ extension VaultSession {
   public func openRecordKey(_ wrapped: WrappedRecordKey, for binding: RecordBinding) throws(VaultError) -> RecordKey {
     do {
       let handoff = Handoff<RecordKey>()
-      try vault.database.write { db in
+      try signedWrite { db in
         handoff.value = try openRecordKey(db, wrapped, for: binding)
-        try AuditLog.append(db, actor: user.id, action: .recordKeyOpen, target: "\(binding.table):\(binding.recordID)")
+        try record(db, action: .recordKeyOpen, target: "\(binding.table):\(binding.recordID)")
       }
       return try handoff.take()
     } catch {

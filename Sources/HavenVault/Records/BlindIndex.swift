@@ -41,4 +41,6 @@ enum BlindIndex {
 extension KeyDerivationContext {
   /// Blind-index root -> one key per index kind (subkey id = `BlindIndexKind.subkeyID`).
   static let blindIndexField = KeyDerivationContext(uncheckedLabel: "HVNbfld1")
+  /// Audit key -> pseudonym key (id 1) and reason key (id 2).
+  static let auditSubkeys = KeyDerivationContext(uncheckedLabel: "HVNaudt1")
 }

@@ -25,7 +25,7 @@ extension VaultSession {
           _ = try insertOutcome(db, row, keys, value.assessment)
         }
       }
-      try AuditLog.append(db, actor: user.id, action: .importRecords, detail: "\(summary.recordsWritten) record(s)")
+      try record(db, action: .importRecords, detail: "\(summary.recordsWritten) record(s)")
       return summary
     }
   }
@@ -48,7 +48,7 @@ extension VaultSession {
     var references: [SurvivorReference] = []
     for (index, row) in rows.enumerated() {
       let (id, reference) = try insertSurvivor(db, team: teams[row.value.team]!, details: row.value.details, year: year)
-      try AuditLog.append(db, actor: user.id, action: .survivorCreate, target: "survivor:\(id)", detail: "import row \(row.row)")
+      try record(db, action: .survivorCreate, target: "survivor:\(id)", detail: "import row \(row.row)")
       references.append(reference)
       progress?(index + 1, rows.count)
     }

@@ -138,7 +138,7 @@ extension VaultSession {
       let (row, target) = try locate(db)
       let keys = try caseKeys(db, row)
       let result = try body(db, row, keys)
-      try AuditLog.append(db, actor: user.id, action: action, target: target, detail: detail)
+      try record(db, action: action, target: target, detail: detail)
       return result
     }
   }

@@ -29,7 +29,7 @@ extension VaultSession {
         sealed("relationships", String(assessment.ratings[.relationships]!)),
         sealed("recorded_by", user.name, .team), Timestamp.now(),
       ])
-    try AuditLog.append(db, actor: user.id, action: .outcomeCreate, target: "outcome_assessment:\(id)")
+    try record(db, action: .outcomeCreate, target: "outcome_assessment:\(id)")
     return id
   }
 

@@ -16,8 +16,8 @@ extension VaultSession {
     let duties = KeyDuties(metadata: metadata, holder: RecoveryKeyHolder(recoveryKey), actorID: user.id, scope: .allTeams)
     return try transaction { db in
       let count = try duties.perform(db)
-      try AuditLog.append(
-        db, actor: user.id, action: .recoveryUse, target: "vault", detail: "\(count) key(s) generated or delivered")
+      try record(
+        db, action: .recoveryUse, target: "vault", detail: "\(count) key(s) generated or delivered")
       return count
     }
   }

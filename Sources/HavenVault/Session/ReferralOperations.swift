@@ -32,7 +32,7 @@ extension VaultSession {
       ])
     try insertReferralEvent(
       db, keys, referralID: id, sequence: 1, change: try ReferralStatusChange(status: .referred, date: referral.date))
-    try AuditLog.append(db, actor: user.id, action: .referralCreate, target: "referral:\(id)")
+    try record(db, action: .referralCreate, target: "referral:\(id)")
     return id
   }
 

@@ -17,13 +17,13 @@ extension VaultSession {
       try db.execute(
         sql: "INSERT INTO services (name, description, created_at) VALUES (?, ?, ?)",
         arguments: [name, description, Timestamp.now()])
-      try AuditLog.append(db, actor: user.id, action: .serviceAdd, target: "service:\(name)")
+      try record(db, action: .serviceAdd, target: "service:\(name)")
     }
   }
 
   public func listServices() throws(VaultError) -> [ServiceRecord] {
     try transaction { db in
-      try AuditLog.append(db, actor: user.id, action: .serviceList)
+      try record(db, action: .serviceList)
       return try Row.fetchAll(db, sql: "SELECT name, description FROM services ORDER BY name").map {
         ServiceRecord(name: $0["name"], description: $0["description"])
       }

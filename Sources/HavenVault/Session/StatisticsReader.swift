@@ -44,7 +44,7 @@ extension VaultSession {
             district: try text(.district),
             cohort: try text(.cohort).map { try Cohort.parse($0, field: "cohort") }))
       }
-      try AuditLog.append(db, actor: user.id, action: .statisticsRead, target: "survivors", detail: "\(result.count) survivors")
+      try record(db, action: .statisticsRead, target: "survivors", detail: "\(result.count) survivors")
       return result
     }
   }

@@ -10,7 +10,7 @@ extension VaultSession {
     return try caseTransaction(action: .survivorCreate, target: "team:\(teamName)") { db in
       let team = try memberTeam(db, named: teamName)
       let (id, reference) = try insertSurvivor(db, team: team, details: details, year: CalendarDate.today().year)
-      try AuditLog.append(db, actor: user.id, action: .survivorCreate, target: "survivor:\(id)", detail: "team \(team.name)")
+      try record(db, action: .survivorCreate, target: "survivor:\(id)", detail: "team \(team.name)")
       return reference
     }
   }
@@ -36,11 +36,11 @@ extension VaultSession {
           parsing: try keys.open(row.envelopes[.reference] ?? [], at: SurvivorField.reference.location(row.id)))
         guard criterion.matches(reference: reference, details: details, kind: kind) else { continue }
         found.append(try summary(db, row, reference: reference, details: details))
-        try AuditLog.append(
-          db, actor: user.id, action: .survivorFind, target: "survivor:\(row.id)", detail: "by \(kind.rawValue)")
+        try record(
+          db, action: .survivorFind, target: "survivor:\(row.id)", detail: "by \(kind.rawValue)")
       }
       if found.isEmpty {
-        try AuditLog.append(db, actor: user.id, action: .survivorFind, detail: "by \(kind.rawValue), no match")
+        try record(db, action: .survivorFind, detail: "by \(kind.rawValue), no match")
       }
       return found
     }
@@ -63,7 +63,7 @@ extension VaultSession {
             SurvivorSummary(
               id: row.id, reference: reference, name: name, team: team.name,
               dateOfBirth: try birth.map { try CalendarDate(parsing: $0) }))
-          try AuditLog.append(db, actor: user.id, action: .survivorList, target: "survivor:\(row.id)")
+          try record(db, action: .survivorList, target: "survivor:\(row.id)")
         }
       }
       return listed
@@ -217,7 +217,7 @@ extension VaultSession {
   /// transaction; a refusal inside it is audited after the rollback.
   func caseTransaction<T>(action: AuditAction, target: String?, _ body: (Database) throws -> T) throws(VaultError) -> T {
     do {
-      return try vault.database.write(body)
+      return try signedWrite(body)
     } catch {
       let failure = VaultError.wrapping(error)
       switch failure {

@@ -19,13 +19,13 @@ extension VaultSession {
     try transaction { db in
       guard try TeamRecord.named(name, db) == nil else { throw VaultError.alreadyExists(kind: "team", name: name) }
       try db.execute(sql: "INSERT INTO teams (name, created_at) VALUES (?, ?)", arguments: [name, Timestamp.now()])
-      try AuditLog.append(db, actor: user.id, action: .teamAdd, target: "team:\(name)")
+      try record(db, action: .teamAdd, target: "team:\(name)")
     }
   }
 
   public func listTeams() throws(VaultError) -> [TeamSummary] {
     try transaction { db in
-      try AuditLog.append(db, actor: user.id, action: .teamList)
+      try record(db, action: .teamList)
       return try teamSummaries(db)
     }
   }
@@ -63,7 +63,7 @@ extension VaultSession {
       try db.execute(
         sql: "INSERT INTO team_members (team_id, user_id, added_at, added_by) VALUES (?, ?, ?, ?)",
         arguments: [team.id, member.id, Timestamp.now(), user.id])
-      try AuditLog.append(db, actor: user.id, action: .teamMemberAdd, target: "team:\(teamName)", detail: "user \(memberName)")
+      try record(db, action: .teamMemberAdd, target: "team:\(teamName)", detail: "user \(memberName)")
     }
     try performKeyDuties()
   }
@@ -78,7 +78,7 @@ extension VaultSession {
       guard db.changesCount > 0 else { throw VaultError.notFound(kind: "member of \(teamName)", name: memberName) }
       try KeyGrantStore.deleteAll(db, recipient: member.id, teamID: team.id)
       try db.execute(sql: "UPDATE teams SET rotation_due = 1 WHERE id = ?", arguments: [team.id])
-      try AuditLog.append(db, actor: user.id, action: .teamMemberRemove, target: "team:\(teamName)", detail: "user \(memberName)")
+      try record(db, action: .teamMemberRemove, target: "team:\(teamName)", detail: "user \(memberName)")
     }
     try performKeyDuties()
   }

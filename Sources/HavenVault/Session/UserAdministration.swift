@@ -30,7 +30,7 @@ extension VaultSession {
             name, role.rawValue, Data(newKeys.box.publicKey.bytes), Data(newKeys.signing.publicKey.bytes), Data(keyFile.digest),
             Timestamp.now(), user.id,
           ])
-        try AuditLog.append(db, actor: user.id, action: .userAdd, target: "user:\(name)", detail: "role \(role.rawValue)")
+        try record(db, action: .userAdd, target: "user:\(name)", detail: "role \(role.rawValue)")
         try KeyDuties(metadata: metadata, holder: UserKeyHolder(self), actorID: user.id, scope: .noTeams).perform(db)
       }
     } catch {
@@ -42,7 +42,7 @@ extension VaultSession {
   /// Lists active users (names and roles are staff information, not case content).
   public func listUsers() throws(VaultError) -> [UserRecord] {
     try transaction { db in
-      try AuditLog.append(db, actor: user.id, action: .userList)
+      try record(db, action: .userList)
       return try UserRecord.allActive(db)
     }
   }
@@ -54,7 +54,7 @@ extension VaultSession {
       identity: keys, passphrase: newPassphrase, level: metadata.kdfLevel, vaultID: metadata.vaultID, userName: user.name)
     let path = vault.directory.keyFilePath(user: user.name)
     try transaction { db in
-      try AuditLog.append(db, actor: user.id, action: .userPassphraseChange, target: "user:\(user.name)")
+      try record(db, action: .userPassphraseChange, target: "user:\(user.name)")
       try db.execute(sql: "UPDATE users SET key_file_digest = ? WHERE id = ?", arguments: [Data(keyFile.digest), user.id])
       // Renamed inside the transaction: if the rename fails the audit entry rolls back with it.
       try vault.directory.writeAtomically(keyFile.encoded, to: path)
@@ -77,8 +77,8 @@ extension VaultSession {
         sql: "UPDATE users SET box_public_key = ?, signing_public_key = ?, key_file_digest = ? WHERE id = ?",
         arguments: [Data(newKeys.box.publicKey.bytes), Data(newKeys.signing.publicKey.bytes), Data(keyFile.digest), target.id])
       try KeyGrantStore.deleteAll(db, recipient: target.id)
-      try AuditLog.append(
-        db, actor: user.id, action: .userPassphraseChange, target: "user:\(name)", detail: "keys reset by admin")
+      try record(
+        db, action: .userPassphraseChange, target: "user:\(name)", detail: "keys reset by admin")
       try KeyDuties(metadata: metadata, holder: UserKeyHolder(self), actorID: user.id, scope: .noTeams).perform(db)
       try vault.directory.writeAtomically(keyFile.encoded, to: vault.directory.keyFilePath(user: name))
     }
@@ -101,7 +101,7 @@ extension VaultSession {
       try db.execute(sql: "DELETE FROM team_members WHERE user_id = ?", arguments: [target.id])
       try KeyGrantStore.deleteAll(db, recipient: target.id)
       try db.execute(sql: "UPDATE users SET removed_at = ? WHERE id = ?", arguments: [Timestamp.now(), target.id])
-      try AuditLog.append(db, actor: user.id, action: .userRemove, target: "user:\(name)")
+      try record(db, action: .userRemove, target: "user:\(name)")
     }
     vault.directory.remove(vault.directory.keyFilePath(user: name))
     try performKeyDuties()

@@ -9,6 +9,11 @@ public final class VaultSession: @unchecked Sendable {
   public let user: UserRecord
   let keys: UserKeyPairs
   let teamKeys = KeyCache<TeamKeyPurpose>()
+  let auditKeys = KeyCache<PseudonymKeyPurpose>()
+  let auditReasonKeys = KeyCache<AuditReasonKeyPurpose>()
+  /// Why the user is accessing records this session (`--reason`); recorded, encrypted for
+  /// auditors, in every audit entry the session writes.
+  public var accessReason: String?
   let blindIndexKeys = KeyCache<BlindIndexKeyPurpose>()
 
   init(vault: Vault, user: UserRecord, keys: consuming UserKeyPairs) {
@@ -22,10 +27,66 @@ public final class VaultSession: @unchecked Sendable {
   /// Runs `body` in one write transaction (BEGIN IMMEDIATE), mapping storage errors.
   func transaction<T>(_ body: (Database) throws -> T) throws(VaultError) -> T {
     do {
-      return try vault.database.write(body)
+      return try signedWrite(body)
     } catch {
       throw VaultError.wrapping(error)
     }
+  }
+
+  /// Every write of an unlocked user: `body`, then, in the same transaction, a checkpoint of the
+  /// audit tree signed with the user's Ed25519 key if `body` appended entries.
+  func signedWrite<T>(_ body: (Database) throws -> T) throws -> T {
+    try vault.database.write { db in
+      let result = try body(db)
+      try AuditLog.checkpoint(db, metadata: metadata, signer: keys.signing, signerName: user.name, signerID: user.id)
+      return result
+    }
+  }
+
+  /// Appends an audit entry as this user, with the session's reason for access.
+  func record(
+    _ db: Database, action: AuditAction, target: String? = nil, subject: String? = nil, outcome: AuditOutcome = .ok,
+    detail: String? = nil, breakGlass: Bool = false
+  ) throws {
+    var sealedReason: ((Int64) -> [UInt8]?) = { _ in nil }
+    if let reason = accessReason {
+      let key = try auditReasonKey(db)
+      sealedReason = { seq in
+        FieldEnvelope.seal(
+          Array(reason.utf8), key: key.key,
+          context: AssociatedData.encode(domain: "haven.audit.reason.v1", [.bytes(self.metadata.vaultID), .integer(seq)]))
+      }
+    }
+    try AuditLog.append(
+      db, actor: user.id, action: action, target: target, subject: subject, outcome: outcome, detail: detail,
+      reason: sealedReason,
+      breakGlass: breakGlass)
+  }
+
+  /// The pseudonym of a survivor reference in audit entries: hex of a 16-byte BLAKE2b keyed with
+  /// the audit pseudonym key. Auditors compute it to find every access to one survivor.
+  func subject(_ db: Database, _ reference: SurvivorReference) throws -> String {
+    Hex.encode(BLAKE2b.keyedHash(Array("survivor:\(reference)".utf8), key: try auditPseudonymKey(db).key, outputByteCount: 16))
+  }
+
+  func auditPseudonymKey(_ db: Database) throws -> KeyCache<PseudonymKeyPurpose>.Entry {
+    if let entry = auditKeys.entry("pseudonym") { return entry }
+    let root = try auditRootKey(db)
+    return auditKeys.store("pseudonym", try root.deriveSubkey(id: 1, context: .auditSubkeys, as: PseudonymKeyPurpose.self))
+  }
+
+  func auditReasonKey(_ db: Database) throws -> KeyCache<AuditReasonKeyPurpose>.Entry {
+    if let entry = auditReasonKeys.entry("reason") { return entry }
+    let root = try auditRootKey(db)
+    return auditReasonKeys.store("reason", try root.deriveSubkey(id: 2, context: .auditSubkeys, as: AuditReasonKeyPurpose.self))
+  }
+
+  private func auditRootKey(_ db: Database) throws -> AuditKey {
+    guard
+      let key = try UserKeyHolder(self).heldKey(
+        db, vaultID: metadata.vaultID, kind: .audit, teamID: nil, version: 1, as: AuditKeyPurpose.self)
+    else { throw VaultError.keyNotHeld(what: "the audit key") }
+    return key
   }
 
   /// Checks a role rule; a refusal is audited (in its own transaction) before it is reported.
@@ -33,17 +94,20 @@ public final class VaultSession: @unchecked Sendable {
     guard AccessPolicy.allows(user.role, operation) else {
       let reason = AccessPolicy.reason(user.role, operation)
       try transaction { db in
-        try AuditLog.append(
-          db, actor: user.id, action: action, target: target, outcome: .denied, detail: "role \(user.role.rawValue)")
+        try record(
+          db, action: action, target: target, outcome: .denied, detail: "role \(user.role.rawValue)")
       }
       throw VaultError.permissionDenied(action: operation.rawValue, reason: reason)
     }
   }
 
   /// Records a refusal that happened after authorization (e.g. an outsider asking for a team key).
-  func recordDenied(_ action: AuditAction, target: String?, detail: String) throws(VaultError) {
+  func recordDenied(_ action: AuditAction, target: String?, subject: SurvivorReference? = nil, detail: String) throws(VaultError)
+  {
     try transaction { db in
-      try AuditLog.append(db, actor: user.id, action: action, target: target, outcome: .denied, detail: detail)
+      try record(
+        db, action: action, target: target, subject: try subject.map { try self.subject(db, $0) }, outcome: .denied,
+        detail: detail)
     }
   }
 }

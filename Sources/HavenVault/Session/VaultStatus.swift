@@ -19,7 +19,7 @@ public struct VaultStatus: Sendable {
 extension VaultSession {
   public func status() throws(VaultError) -> VaultStatus {
     return try transaction { db in
-      try AuditLog.append(db, actor: user.id, action: .statusRead)
+      try record(db, action: .statusRead)
       return VaultStatus(
         name: metadata.name, vaultID: Hex.encode(metadata.vaultID), formatVersion: metadata.formatVersion,
         kdfLevel: metadata.kdfLevel, createdAt: metadata.createdAt, you: user.name, yourRole: user.role,

@@ -181,6 +181,39 @@ enum VaultMigrations {
           UPDATE vault_meta SET format_version = 2;
           """)
     }
+    migrator.registerMigration("v3-audit-log") { db in
+      // The audit log becomes an RFC 6962 Merkle tree with signed checkpoints (docs/FORMAT.md).
+      // Entries written before this migration become leaves when the next writer rebuilds the tree.
+      try db.execute(
+        sql: """
+          ALTER TABLE audit_entries ADD COLUMN subject TEXT;
+          ALTER TABLE audit_entries ADD COLUMN reason BLOB;
+          ALTER TABLE audit_entries ADD COLUMN break_glass INTEGER NOT NULL DEFAULT 0;
+          ALTER TABLE audit_entries ADD COLUMN leaf_hash BLOB;
+          CREATE INDEX audit_entries_subject ON audit_entries(subject);
+          CREATE TABLE audit_checkpoints (
+            tree_size INTEGER PRIMARY KEY,
+            root_hash BLOB NOT NULL,
+            note TEXT NOT NULL,
+            signer_user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL
+          );
+          CREATE TABLE audit_frontier (
+            position INTEGER PRIMARY KEY,
+            height INTEGER NOT NULL,
+            hash BLOB NOT NULL
+          );
+          CREATE TABLE audit_tree_state (
+            singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+            size INTEGER NOT NULL
+          );
+          CREATE TABLE vault_settings (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+          );
+          UPDATE vault_meta SET format_version = 3;
+          """)
+    }
     return migrator
   }
 }

@@ -1,0 +1,63 @@
+import Foundation
+import GRDB
+import HavenCrypto
+
+/// One audit entry as stored, and its canonical encoding: the leaf data of the Merkle tree
+/// (docs/FORMAT.md, "Audit log"). Entries hold ids, user names, pseudonymous survivor references
+/// and key versions, never case content; a reason for access is encrypted for auditors.
+public struct AuditEntry: Sendable, Equatable {
+  public let seq: Int64
+  public let recordedAt: String
+  public let actorUserID: Int64?
+  public let action: String
+  public let target: String?
+  /// BLAKE2b pseudonym of the survivor reference the access concerned (hex), if any.
+  public let subject: String?
+  public let outcome: String
+  public let detail: String?
+  /// The reason given for the access, sealed under the audit reason key (envelope), if any.
+  public let reason: [UInt8]?
+  public let breakGlass: Bool
+
+  init(row: Row) {
+    seq = row["seq"]
+    recordedAt = row["recorded_at"]
+    actorUserID = row["actor_user_id"]
+    action = row["action"]
+    target = row["target"]
+    subject = row["subject"]
+    outcome = row["outcome"]
+    detail = row["detail"]
+    reason = (row["reason"] as Data?).map { [UInt8]($0) }
+    breakGlass = (row["break_glass"] as Int64?) == 1
+  }
+
+  init(
+    seq: Int64, recordedAt: String, actorUserID: Int64?, action: String, target: String?, subject: String?, outcome: String,
+    detail: String?, reason: [UInt8]?, breakGlass: Bool
+  ) {
+    self.seq = seq
+    self.recordedAt = recordedAt
+    self.actorUserID = actorUserID
+    self.action = action
+    self.target = target
+    self.subject = subject
+    self.outcome = outcome
+    self.detail = detail
+    self.reason = reason
+    self.breakGlass = breakGlass
+  }
+
+  /// The leaf data: every column, in order, in the length-prefixed context encoding, so that no
+  /// column can change without changing the leaf hash.
+  public var leafData: [UInt8] {
+    AssociatedData.encode(
+      domain: "haven.audit.entry.v1",
+      [
+        .integer(seq), .text(recordedAt), .integer(actorUserID ?? 0), .text(action), .text(target ?? ""), .text(subject ?? ""),
+        .text(outcome), .text(detail ?? ""), .bytes(reason ?? []), .integer(breakGlass ? 1 : 0),
+      ])
+  }
+
+  public var leafHash: MerkleTree.Hash { MerkleTree.leafHash(leafData) }
+}
