@@ -48,7 +48,9 @@ extension VaultSession {
     var references: [SurvivorReference] = []
     for (index, row) in rows.enumerated() {
       let (id, reference) = try insertSurvivor(db, team: teams[row.value.team]!, details: row.value.details, year: year)
-      try record(db, action: .survivorCreate, target: "survivor:\(id)", detail: "import row \(row.row)")
+      try record(
+        db, action: .survivorCreate, target: "survivor:\(id)", subject: try subject(db, reference),
+        detail: "import row \(row.row)")
       references.append(reference)
       progress?(index + 1, rows.count)
     }

@@ -120,27 +120,36 @@ extension VaultSession {
     _ body: (Database, SurvivorRow, borrowing CaseKeys) throws -> T
   ) throws(VaultError) -> T {
     try withSurvivor(
-      action: action, requested: "survivor:\(reference)", detail: detail,
+      action: action, requested: "survivor", requestedSubject: reference, detail: detail,
       locate: { db in
         let row = try locateSurvivor(db, reference)
         return (row, "survivor:\(row.id)")
       }, body)
   }
 
-  /// Locates a survivor with `locate`, unwraps their keys, runs `body` and audits it against the
-  /// target `locate` names, all in one transaction; a refusal is audited against `requested`.
+  /// Locates a survivor with `locate`, unwraps their keys, runs `body` and audits it (with the
+  /// survivor's pseudonymous subject) in one transaction. A refusal is audited against what was
+  /// asked for: `requested`, and the pseudonym of `requestedSubject` (never the reference itself).
   func withSurvivor<T>(
-    action: AuditAction, requested: String, detail: String?, locate: (Database) throws -> (SurvivorRow, String),
-    _ body: (Database, SurvivorRow, borrowing CaseKeys) throws -> T
+    action: AuditAction, requested: String, requestedSubject: SurvivorReference?, detail: String?,
+    locate: (Database) throws -> (SurvivorRow, String), _ body: (Database, SurvivorRow, borrowing CaseKeys) throws -> T
   ) throws(VaultError) -> T {
     try authorize(.handleCaseRecords, action: action, target: requested)
-    return try caseTransaction(action: action, target: requested) { db in
+    return try caseTransaction(action: action, target: requested, subject: requestedSubject) { db in
       let (row, target) = try locate(db)
       let keys = try caseKeys(db, row)
       let result = try body(db, row, keys)
-      try record(db, action: action, target: target, detail: detail)
+      try record(db, action: action, target: target, subject: try subject(db, row, keys), detail: detail)
       return result
     }
+  }
+
+  /// The audit pseudonym of the survivor a row belongs to.
+  func subject(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> String {
+    try subject(
+      db,
+      try SurvivorReference(parsing: try keys.open(row.envelopes[.reference] ?? [], at: SurvivorField.reference.location(row.id)))
+    )
   }
 
   /// Allocates the next id of a table inside the current write transaction (ids are needed

@@ -29,7 +29,7 @@ extension VaultSession {
         sealed("relationships", String(assessment.ratings[.relationships]!)),
         sealed("recorded_by", user.name, .team), Timestamp.now(),
       ])
-    try record(db, action: .outcomeCreate, target: "outcome_assessment:\(id)")
+    try record(db, action: .outcomeCreate, target: "outcome_assessment:\(id)", subject: try subject(db, row, keys))
     return id
   }
 

@@ -32,7 +32,7 @@ extension VaultSession {
       ])
     try insertReferralEvent(
       db, keys, referralID: id, sequence: 1, change: try ReferralStatusChange(status: .referred, date: referral.date))
-    try record(db, action: .referralCreate, target: "referral:\(id)")
+    try record(db, action: .referralCreate, target: "referral:\(id)", subject: try subject(db, row, keys))
     return id
   }
 
@@ -84,7 +84,7 @@ extension VaultSession {
     _ body: (Database, SurvivorRow, borrowing CaseKeys) throws -> T
   ) throws(VaultError) -> T {
     try withSurvivor(
-      action: action, requested: "referral:\(referralID)", detail: detail,
+      action: action, requested: "referral:\(referralID)", requestedSubject: nil, detail: detail,
       locate: { db in
         guard
           let survivorID = try Int64.fetchOne(db, sql: "SELECT survivor_id FROM referrals WHERE id = ?", arguments: [referralID]),

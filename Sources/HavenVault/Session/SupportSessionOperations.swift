@@ -26,7 +26,7 @@ extension VaultSession {
         sealed(session.kind.rawValue, "kind"), sealed(session.attendance.rawValue, "attendance"),
         sealed(session.worker ?? user.name, "worker", .team), sealed(session.notes, "notes", .team), Timestamp.now(),
       ])
-    try record(db, action: .sessionCreate, target: "support_session:\(id)")
+    try record(db, action: .sessionCreate, target: "support_session:\(id)", subject: try subject(db, row, keys))
     return id
   }
 

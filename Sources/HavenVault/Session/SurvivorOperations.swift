@@ -10,7 +10,8 @@ extension VaultSession {
     return try caseTransaction(action: .survivorCreate, target: "team:\(teamName)") { db in
       let team = try memberTeam(db, named: teamName)
       let (id, reference) = try insertSurvivor(db, team: team, details: details, year: CalendarDate.today().year)
-      try record(db, action: .survivorCreate, target: "survivor:\(id)", detail: "team \(team.name)")
+      try record(
+        db, action: .survivorCreate, target: "survivor:\(id)", subject: try subject(db, reference), detail: "team \(team.name)")
       return reference
     }
   }
@@ -37,7 +38,8 @@ extension VaultSession {
         guard criterion.matches(reference: reference, details: details, kind: kind) else { continue }
         found.append(try summary(db, row, reference: reference, details: details))
         try record(
-          db, action: .survivorFind, target: "survivor:\(row.id)", detail: "by \(kind.rawValue)")
+          db, action: .survivorFind, target: "survivor:\(row.id)", subject: try subject(db, reference),
+          detail: "by \(kind.rawValue)")
       }
       if found.isEmpty {
         try record(db, action: .survivorFind, detail: "by \(kind.rawValue), no match")
@@ -63,7 +65,7 @@ extension VaultSession {
             SurvivorSummary(
               id: row.id, reference: reference, name: name, team: team.name,
               dateOfBirth: try birth.map { try CalendarDate(parsing: $0) }))
-          try record(db, action: .survivorList, target: "survivor:\(row.id)")
+          try record(db, action: .survivorList, target: "survivor:\(row.id)", subject: try subject(db, reference))
         }
       }
       return listed
@@ -215,13 +217,16 @@ extension VaultSession {
 
   /// Runs a case operation that has no single survivor yet (create, find, list) in one
   /// transaction; a refusal inside it is audited after the rollback.
-  func caseTransaction<T>(action: AuditAction, target: String?, _ body: (Database) throws -> T) throws(VaultError) -> T {
+  func caseTransaction<T>(
+    action: AuditAction, target: String?, subject: SurvivorReference? = nil, _ body: (Database) throws -> T
+  ) throws(VaultError) -> T {
     do {
       return try signedWrite(body)
     } catch {
       let failure = VaultError.wrapping(error)
       switch failure {
-      case .notInYourTeams, .keyNotHeld: try recordDenied(action, target: target, detail: "not in the user's teams")
+      case .notInYourTeams, .keyNotHeld:
+        try recordDenied(action, target: target, subject: subject, detail: "not in the user's teams")
       default: break
       }
       throw failure
