@@ -21,6 +21,14 @@ struct GlobalOptions: ParsableArguments {
   @Flag(name: .long, help: "Print one JSON document on standard output.")
   var json = false
 
+  init() {}
+
+  /// For commands that take only some of the global options.
+  init(vault: String? = nil, json: Bool = false) {
+    self.vault = vault
+    self.json = json
+  }
+
   func vaultPath() throws -> String {
     if let vault { return vault }
     if let path = ProcessInfo.processInfo.environment["HAVEN_VAULT"], !path.isEmpty { return path }

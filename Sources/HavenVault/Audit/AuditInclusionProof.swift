@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+import HavenCrypto
+
+/// Proof that one audit entry is in the log, against a signed checkpoint, revealing no other
+/// entry: the entry's leaf data, its index, and the RFC 6962 audit path (docs/FORMAT.md).
+public struct AuditInclusionProof: Sendable {
+  public let seq: Int64
+  /// 0-based leaf index (seq - 1).
+  public let leafIndex: Int
+  public let leafData: [UInt8]
+  public let leafHash: MerkleTree.Hash
+  public let treeSize: Int
+  public let path: [MerkleTree.Hash]
+  /// The signed checkpoint note the proof is against.
+  public let checkpoint: String
+
+  /// Checks the proof against the root in the checkpoint note (its signature is checked by
+  /// `haven audit verify`, or by any signed-note implementation).
+  public func verifies() -> Bool {
+    guard let note = try? SignedNote(parsing: checkpoint), let tree = try? Checkpoint(parsing: note.text), tree.size == treeSize
+    else {
+      return false
+    }
+    return MerkleTree.leafHash(leafData) == leafHash
+      && MerkleTree.verifyInclusion(leafHash: leafHash, index: leafIndex, treeSize: treeSize, proof: path, root: tree.root)
+  }
+}
+
+extension AuditVerifier {
+  /// An inclusion proof of entry `seq` against the latest checkpoint that covers it.
+  public func inclusionProof(seq: Int64) throws(VaultError) -> AuditInclusionProof {
+    do {
+      return try database.read { db in
+        guard
+          let checkpoint = try Row.fetchOne(
+            db, sql: "SELECT tree_size, note FROM audit_checkpoints ORDER BY tree_size DESC LIMIT 1"),
+          let row = try Row.fetchOne(db, sql: "SELECT * FROM audit_entries WHERE seq = ?", arguments: [seq])
+        else { throw VaultError.notFound(kind: "audit entry", name: String(seq)) }
+        let size: Int = checkpoint["tree_size"]
+        guard seq >= 1, seq <= size else {
+          throw VaultError.invalidArgument("entry \(seq) is not yet covered by a signed checkpoint (latest covers 1-\(size))")
+        }
+        let leaves = try Row.fetchAll(db, sql: "SELECT * FROM audit_entries WHERE seq <= ? ORDER BY seq", arguments: [size]).map {
+          AuditEntry(row: $0).leafHash
+        }
+        let entry = AuditEntry(row: row)
+        return AuditInclusionProof(
+          seq: seq, leafIndex: Int(seq - 1), leafData: entry.leafData, leafHash: entry.leafHash, treeSize: size,
+          path: MerkleTree.inclusionProof(index: Int(seq - 1), leaves[...]), checkpoint: checkpoint["note"])
+      }
+    } catch {
+      throw VaultError.wrapping(error)
+    }
+  }
+}

@@ -1,0 +1,254 @@
+import Foundation
+import GRDB
+import HavenCrypto
+
+/// What `haven audit verify` found.
+public struct AuditVerification: Sendable {
+  public enum WitnessResult: Sendable, Equatable {
+    /// The witnessed tree is a prefix of today's, proved by an RFC 6962 consistency proof.
+    case consistent(witnessSize: Int, proofLength: Int)
+  }
+
+  public let entries: Int
+  public let checkpoints: Int
+  /// The size of the latest signed checkpoint.
+  public let signedSize: Int
+  public let latestSigner: String?
+  public let latestTime: String?
+  /// Entries after the latest checkpoint: failed unlocks, written without an unlocked key.
+  public let unsignedTail: Int
+  public let witness: WitnessResult?
+  /// The first problem in log order, if any; nil means intact.
+  public let problem: String?
+
+  public var isIntact: Bool { problem == nil }
+
+  public var summary: String {
+    if let problem { return "TAMPERED: \(problem)" }
+    var text: String
+    switch witness {
+    case .consistent(let size, let proof):
+      text = "intact, and consistent with the witness at size \(size) (consistency proof of \(proof) hashes verified)"
+    case nil:
+      text = "intact since its own checkpoints, unwitnessed"
+    }
+    text += ": \(entries) entries, \(checkpoints) signed checkpoints (latest: size \(signedSize)"
+    if let latestSigner, let latestTime { text += ", signed by \(latestSigner) at \(latestTime)" }
+    text += ")"
+    if unsignedTail > 0 { text += "; \(unsignedTail) later failed unlock(s) await the next signed checkpoint" }
+    return text
+  }
+}
+
+/// Recomputes the audit log's Merkle tree from its entries and checks every checkpoint and its
+/// signature, reading only: it never unlocks a key and never writes, so running it cannot change
+/// the evidence it examines. Everything it uses is public (docs/FORMAT.md, "Audit log").
+public struct AuditVerifier {
+  let database: DatabaseQueue
+  let metadata: VaultMetadata
+  let directory: VaultDirectory
+
+  /// Opens a vault read-only for verification.
+  public init(vaultPath: String) throws(VaultError) {
+    let directory = VaultDirectory(path: vaultPath)
+    guard directory.exists else { throw .noVault(path: directory.path) }
+    var configuration = Configuration()
+    configuration.readonly = true
+    configuration.busyMode = .timeout(VaultDatabase.busyTimeoutSeconds)
+    do {
+      let database = try DatabaseQueue(path: directory.databasePath, configuration: configuration)
+      let metadata = try database.read { db -> VaultMetadata in
+        guard let version = try VaultMetadata.storedFormatVersion(db) else { throw VaultError.notAVault(path: directory.path) }
+        guard version <= VaultFormat.currentVersion else {
+          throw VaultError.newerFormat(found: version, supported: VaultFormat.currentVersion)
+        }
+        guard try db.tableExists("audit_checkpoints") else {
+          throw VaultError.invalidArgument(
+            "this vault's audit log predates signed checkpoints (format \(version)); open it once with haven to upgrade")
+        }
+        guard let metadata = try VaultMetadata.load(db) else { throw VaultError.notAVault(path: directory.path) }
+        return metadata
+      }
+      self.init(database: database, metadata: metadata, directory: directory)
+    } catch {
+      throw VaultError.wrapping(error)
+    }
+  }
+
+  init(database: DatabaseQueue, metadata: VaultMetadata, directory: VaultDirectory) {
+    self.database = database
+    self.metadata = metadata
+    self.directory = directory
+  }
+
+  /// Verifies the whole log, and its consistency with a witnessed checkpoint if one is given.
+  public func verify(witness witnessText: String? = nil) throws(VaultError) -> AuditVerification {
+    do {
+      return try database.read { db in try verify(db, witnessText: witnessText) }
+    } catch {
+      throw VaultError.wrapping(error)
+    }
+  }
+
+  private struct SignedCheckpoint {
+    let size: Int
+    let root: MerkleTree.Hash
+    let signer: String
+    let time: String?
+  }
+
+  private func verify(_ db: Database, witnessText: String?) throws -> AuditVerification {
+    let signers = try signingKeys(db)
+    var problem: String?
+    func fail(_ text: String) { if problem == nil { problem = text } }
+
+    // Checkpoints: each must be a well-formed note of this vault, signed by a user of it.
+    var checkpoints: [Int: SignedCheckpoint] = [:]
+    for row in try Row.fetchAll(db, sql: "SELECT * FROM audit_checkpoints ORDER BY tree_size") {
+      let size: Int = row["tree_size"]
+      do {
+        let checkpoint = try checkCheckpoint(try SignedNote(parsing: row["note"]), signers: signers)
+        guard checkpoint.size == size, checkpoint.root == [UInt8](row["root_hash"] as Data) else {
+          fail("the checkpoint row of size \(size) does not match its own signed note")
+          continue
+        }
+        checkpoints[size] = checkpoint
+      } catch let error as CheckpointProblem {
+        fail("the checkpoint of size \(size) \(error.text)")
+      } catch {
+        fail("the checkpoint of size \(size) is not a valid signed note")
+      }
+    }
+
+    // Entries, in order: numbered 1, 2, 3, ...; each content matching its recorded leaf hash; the
+    // tree at each checkpoint's size matching the signed root.
+    var frontier = MerkleFrontier()
+    var leaves: [MerkleTree.Hash] = []
+    var lastSignedSize = 0
+    var tailIsFailedUnlocks = true
+    let rows = try Row.fetchCursor(db, sql: "SELECT * FROM audit_entries ORDER BY seq")
+    while let row = try rows.next() {
+      let entry = AuditEntry(row: row)
+      let expected = Int64(frontier.size) + 1
+      if entry.seq != expected {
+        fail("entry \(expected) is missing: the log jumps from entry \(expected - 1) to \(entry.seq) (deleted or renumbered)")
+      }
+      let leafHash = entry.leafHash
+      if let stored = row["leaf_hash"] as Data?, [UInt8](stored) != leafHash {
+        fail("entry \(entry.seq) was altered: its content no longer matches its recorded leaf hash")
+      }
+      frontier.append(leafHash: leafHash)
+      leaves.append(leafHash)
+      if let checkpoint = checkpoints[frontier.size] {
+        if checkpoint.root != frontier.root {
+          fail(
+            "entries \(lastSignedSize + 1)-\(frontier.size) do not match the checkpoint signed at size \(frontier.size) by \(checkpoint.signer): "
+              + "an entry in that range was altered, inserted, deleted or reordered")
+        }
+        lastSignedSize = frontier.size
+        tailIsFailedUnlocks = true
+      } else if !(entry.action == AuditAction.unlock.rawValue && entry.outcome == AuditOutcome.failed.rawValue) {
+        tailIsFailedUnlocks = false
+      }
+    }
+    let size = frontier.size
+    if let beyond = checkpoints.keys.filter({ $0 > size }).min() {
+      fail(
+        "the log ends at entry \(size) but a checkpoint was signed at size \(beyond): entries \(size + 1)-\(beyond) were deleted")
+    }
+    if size > lastSignedSize && !tailIsFailedUnlocks {
+      fail("entries \(lastSignedSize + 1)-\(size) were added without a signed checkpoint (inserted outside haven)")
+    }
+    if checkpoints.isEmpty { fail("the log has no signed checkpoint") }
+    let latest = checkpoints[lastSignedSize]
+
+    var witness: AuditVerification.WitnessResult?
+    if let witnessText, problem == nil {
+      witness = try checkWitness(witnessText, signers: signers, leaves: leaves[..<lastSignedSize], fail: fail)
+    }
+    return AuditVerification(
+      entries: size, checkpoints: checkpoints.count, signedSize: lastSignedSize, latestSigner: latest?.signer,
+      latestTime: latest?.time,
+      unsignedTail: size - lastSignedSize, witness: problem == nil ? witness : nil, problem: problem)
+  }
+
+  private func checkWitness(
+    _ text: String, signers: [String: SigningPublicKey], leaves: ArraySlice<MerkleTree.Hash>, fail: (String) -> Void
+  ) throws -> AuditVerification.WitnessResult? {
+    let witnessed: SignedCheckpoint
+    do {
+      witnessed = try checkCheckpoint(try SignedNote(parsing: text), signers: signers)
+    } catch let error as CheckpointProblem {
+      fail("the witness \(error.text)")
+      return nil
+    } catch {
+      fail("the witness is not a signed checkpoint note")
+      return nil
+    }
+    guard witnessed.size <= leaves.count else {
+      fail(
+        "the log is shorter than the witnessed one (\(leaves.count) signed entries, witness \(witnessed.size)): it was truncated or an older copy of the vault restored"
+      )
+      return nil
+    }
+    let proof = MerkleTree.consistencyProof(oldSize: witnessed.size, leaves)
+    guard
+      MerkleTree.verifyConsistency(
+        oldSize: witnessed.size, newSize: leaves.count, oldRoot: witnessed.root, newRoot: MerkleTree.root(leaves), proof: proof)
+    else {
+      fail("the log diverges from the witness: its first \(witnessed.size) entries are not the ones witnessed")
+      return nil
+    }
+    return .consistent(witnessSize: witnessed.size, proofLength: proof.count)
+  }
+
+  private struct CheckpointProblem: Error { let text: String }
+
+  private func checkCheckpoint(_ note: SignedNote, signers: [String: SigningPublicKey]) throws -> SignedCheckpoint {
+    let checkpoint: Checkpoint
+    do { checkpoint = try Checkpoint(parsing: note.text) } catch { throw CheckpointProblem(text: "is not a tlog checkpoint") }
+    guard checkpoint.origin == AuditLog.origin(metadata) else {
+      throw CheckpointProblem(text: "is from another vault (origin \(checkpoint.origin))")
+    }
+    guard let signature = note.signatures.first(where: { signers[$0.name] != nil }) else {
+      throw CheckpointProblem(text: "is not signed by any user of this vault")
+    }
+    guard note.isSigned(by: signature.name, publicKey: signers[signature.name]!) else {
+      throw CheckpointProblem(text: "has an invalid signature (claimed signer \(signature.name))")
+    }
+    let time = checkpoint.extensions.first { $0.hasPrefix("time ") }.map { String($0.dropFirst(5)) }
+    let user = String(signature.name.split(separator: "/").last ?? "")
+    return SignedCheckpoint(size: checkpoint.size, root: checkpoint.root, signer: user, time: time)
+  }
+
+  /// Each user's signing key, by signed-note key name. A key that differs from the one in the
+  /// user's key file (for users who still have one) is not trusted.
+  private func signingKeys(_ db: Database) throws -> [String: SigningPublicKey] {
+    var keys: [String: SigningPublicKey] = [:]
+    for row in try Row.fetchAll(db, sql: "SELECT name, signing_public_key, removed_at FROM users") {
+      let name: String = row["name"]
+      let key = try SigningPublicKey(bytes: [UInt8](row["signing_public_key"] as Data))
+      if (row["removed_at"] as String?) == nil, let bytes = directory.read(directory.keyFilePath(user: name)),
+        let file = try? KeyFile.decode(bytes, user: name), file.signingPublicKey != key
+      {
+        continue
+      }
+      keys[AuditLog.keyName(metadata, user: name)] = key
+    }
+    return keys
+  }
+
+  /// The latest signed checkpoint note, for an auditor to keep outside the vault as a witness.
+  public func latestCheckpoint() throws(VaultError) -> String {
+    do {
+      guard
+        let note = try database.read({ db in
+          try String.fetchOne(db, sql: "SELECT note FROM audit_checkpoints ORDER BY tree_size DESC LIMIT 1")
+        })
+      else { throw VaultError.notFound(kind: "checkpoint", name: "latest") }
+      return note
+    } catch {
+      throw VaultError.wrapping(error)
+    }
+  }
+}
