@@ -11,7 +11,7 @@ struct AuditCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "audit",
     abstract: "Verify the tamper-evident audit log, keep witnesses, prove entries, and read the log (auditors).",
-    subcommands: [Verify.self, Checkpoint.self, Prove.self])
+    subcommands: [Verify.self, Checkpoint.self, Prove.self, Log.self, Report.self])
 
   /// Options for the read-only commands, which need no user or passphrase.
   struct VaultOnly: ParsableArguments {
@@ -99,6 +99,121 @@ struct AuditCommand: ParsableCommand {
         \(proof.checkpoint)
         """)
     }
+  }
+}
+
+extension AuditCommand {
+  struct Log: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Read the audit log (auditors and admins), filtered; reasons for access are shown decrypted.")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .customLong("by"), help: "Only entries by this user.") var byUser: String?
+    @Option(name: .long, help: "Only entries about this survivor (matched by pseudonym).") var survivor: String?
+    @Option(name: .long, help: "Only this action (e.g. survivor.read), or a prefix ending in '.' (e.g. survivor.).") var action:
+      String?
+    @Option(name: .long, help: "From this date or time (YYYY-MM-DD or ISO 8601, UTC).") var since: String?
+    @Option(name: .long, help: "Up to this date or time.") var until: String?
+    @Flag(name: .customLong("break-glass"), help: "Only break-glass accesses.") var breakGlass = false
+    @Flag(name: .long, help: "Only refused attempts and failed unlocks.") var refused = false
+
+    func run() throws {
+      var filter = AuditFilter()
+      filter.user = byUser
+      filter.survivor = try survivor.map(CaseInput.reference)
+      filter.action = action
+      filter.since = since
+      filter.until = until
+      filter.breakGlassOnly = breakGlass
+      filter.refusedOnly = refused
+      let lines = try SessionOpener.open(global).auditLog(filter)
+      if global.json { return Console.json(lines.map(AuditLineView.init)) }
+      guard !lines.isEmpty else { return Console.out("No entries.") }
+      Console.out(
+        Presenter.table(
+          [["SEQ", "TIME", "USER", "ACTION", "OUTCOME", "TARGET", "DETAIL"]]
+            + lines.map { line in
+              [
+                String(line.seq), line.time, line.user ?? "-", line.action + (line.breakGlass ? " [BREAK-GLASS]" : ""),
+                line.outcome,
+                line.target ?? "-", [line.detail, line.reason.map { "reason: \($0)" }].compactMap { $0 }.joined(separator: "; "),
+              ]
+            }))
+    }
+  }
+
+  struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Summarise access per user over a period and flag what is worth a look.")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .long, help: "From (YYYY-MM-DD, UTC).") var since: String
+    @Option(name: .long, help: "Up to and including (YYYY-MM-DD, UTC).") var until: String
+
+    func run() throws {
+      _ = try CaseInput.date(since, field: "--since")
+      _ = try CaseInput.date(until, field: "--until")
+      let report = try SessionOpener.open(global).auditReport(since: since, until: until + "T23:59:59Z")
+      if global.json { return Console.json(AuditReportView(report)) }
+      var text = "Access from \(since) to \(until)\n\n"
+      text += Presenter.table(
+        [["USER", "READS", "WRITES", "REFUSED", "BREAK-GLASS", "OUT OF HOURS"]]
+          + report.users.map {
+            [$0.user, String($0.reads), String($0.writes), String($0.refused), String($0.breakGlass), String($0.outOfHours)]
+          })
+      text +=
+        "\n\nWorth a look:\n"
+        + (report.flags.isEmpty ? "  nothing flagged" : report.flags.map { "  - \($0)" }.joined(separator: "\n"))
+      Console.out(text)
+    }
+  }
+}
+
+struct AuditLineView: Encodable {
+  let seq: Int64
+  let time: String
+  let user: String?
+  let action: String
+  let target: String?
+  let subject: String?
+  let outcome: String
+  let detail: String?
+  let reason: String?
+  let breakGlass: Bool
+  init(_ line: AuditLogLine) {
+    seq = line.seq
+    time = line.time
+    user = line.user
+    action = line.action
+    target = line.target
+    subject = line.subject
+    outcome = line.outcome
+    detail = line.detail
+    reason = line.reason
+    breakGlass = line.breakGlass
+  }
+}
+
+struct AuditReportView: Encodable {
+  struct User: Encodable {
+    let user: String
+    let reads: Int
+    let writes: Int
+    let refused: Int
+    let breakGlass: Int
+    let outOfHours: Int
+  }
+  let since: String
+  let until: String
+  let users: [User]
+  let flags: [String]
+  init(_ report: AuditReport) {
+    since = report.since
+    until = report.until
+    users = report.users.map {
+      User(
+        user: $0.user, reads: $0.reads, writes: $0.writes, refused: $0.refused, breakGlass: $0.breakGlass,
+        outOfHours: $0.outOfHours)
+    }
+    flags = report.flags
   }
 }
 

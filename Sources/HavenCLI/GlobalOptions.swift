@@ -21,6 +21,12 @@ struct GlobalOptions: ParsableArguments {
   @Flag(name: .long, help: "Print one JSON document on standard output.")
   var json = false
 
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Why you are accessing records now; recorded, encrypted for auditors, with every entry.", valueName: "text"))
+  var reason: String?
+
   init() {}
 
   /// For commands that take only some of the global options.

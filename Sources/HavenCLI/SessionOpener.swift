@@ -6,6 +6,8 @@ enum SessionOpener {
     let vault = try Vault.open(at: options.vaultPath())
     let userName = try options.userName()
     let passphrase = try PassphraseSource.current(fromFile: options.passphraseFile)
-    return try vault.unlock(user: userName, passphrase: passphrase)
+    let session = try vault.unlock(user: userName, passphrase: passphrase)
+    session.accessReason = options.reason
+    return session
   }
 }

@@ -38,6 +38,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
   case relatedRead = "related.read"
   case importRecords = "import"
   case statisticsRead = "statistics.read"
+  case auditRead = "audit.read"
+  case auditReport = "audit.report"
 }
 
 /// How an audited attempt ended.

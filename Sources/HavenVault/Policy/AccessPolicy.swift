@@ -7,6 +7,7 @@ enum AccessPolicy {
     case useRecoveryKey = "use the recovery key"
     case handleCaseRecords = "handle case records"
     case readStatistics = "read statistical fields"
+    case readAuditLog = "read the audit log"
   }
 
   static func allows(_ role: Role, _ operation: Operation) -> Bool {
@@ -14,6 +15,7 @@ enum AccessPolicy {
     case .manageUsers, .manageTeams, .useRecoveryKey: role == .admin
     case .handleCaseRecords: role == .worker || role == .admin
     case .readStatistics: role == .reporting
+    case .readAuditLog: role == .auditor || role == .admin
     }
   }
 
@@ -22,6 +24,7 @@ enum AccessPolicy {
     case .manageUsers, .manageTeams, .useRecoveryKey: "only an admin may \(operation.rawValue); you are \(role.rawValue)"
     case .handleCaseRecords: "only workers and admins who are team members may \(operation.rawValue); you are \(role.rawValue)"
     case .readStatistics: "only the reporting role may \(operation.rawValue); you are \(role.rawValue)"
+    case .readAuditLog: "only auditors and admins may \(operation.rawValue); you are \(role.rawValue)"
     }
   }
 }
