@@ -37,10 +37,11 @@ struct ContactCommand: ParsableCommand {
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show safe-contact guidance.")
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var breakGlass: BreakGlassOption
     @Argument(help: "The survivor's reference.") var reference: String
 
     func run() throws {
-      let contact = try SessionOpener.open(global).safeContact(CaseInput.reference(reference))
+      let contact = try SessionOpener.open(global, breakGlass: breakGlass).safeContact(CaseInput.reference(reference))
       if global.json { return Console.json(contact.map(SafeContactView.init)) }
       Console.out(CaseText.safeContact(contact))
     }

@@ -57,3 +57,14 @@ struct NewPassphraseOptions: ParsableArguments {
       valueName: "file"))
   var newPassphraseFile: String?
 }
+
+/// `--break-glass REASON`, offered on the commands that read a case file (break-glass is for
+/// reading only).
+struct BreakGlassOption: ParsableArguments {
+  @Option(
+    name: .customLong("break-glass"),
+    help: ArgumentHelp(
+      "Read a survivor outside your teams in an emergency, giving the reason (only roles configured for it; flagged for auditors).",
+      valueName: "reason"))
+  var reason: String?
+}

@@ -15,6 +15,7 @@ struct HavenCommand: ParsableCommand {
     subcommands: [
       InitCommand.self, StatusCommand.self, SurvivorCommand.self, ReferralCommand.self, SupportSessionCommand.self,
       OutcomeCommand.self, ContactCommand.self, RelatedCommand.self, ImportCommand.self, AuditCommand.self, ServiceCommand.self,
+      ConfigCommand.self,
       UserCommand.self,
       TeamCommand.self,
       RecoveryCommand.self,

@@ -51,10 +51,11 @@ struct ReferralCommand: ParsableCommand {
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List a survivor's referrals with their status history.")
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var breakGlass: BreakGlassOption
     @Argument(help: "The survivor's reference.") var reference: String
 
     func run() throws {
-      let referrals = try SessionOpener.open(global).referrals(CaseInput.reference(reference))
+      let referrals = try SessionOpener.open(global, breakGlass: breakGlass).referrals(CaseInput.reference(reference))
       if global.json { return Console.json(referrals.map(ReferralView.init)) }
       Console.out(referrals.isEmpty ? "No referrals." : referrals.map(CaseText.referral).joined(separator: "\n"))
     }

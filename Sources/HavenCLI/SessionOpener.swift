@@ -2,12 +2,13 @@ import HavenVault
 
 /// Opens the vault named by the global options and unlocks it as the named user.
 enum SessionOpener {
-  static func open(_ options: GlobalOptions) throws -> VaultSession {
+  static func open(_ options: GlobalOptions, breakGlass: BreakGlassOption? = nil) throws -> VaultSession {
     let vault = try Vault.open(at: options.vaultPath())
     let userName = try options.userName()
     let passphrase = try PassphraseSource.current(fromFile: options.passphraseFile)
     let session = try vault.unlock(user: userName, passphrase: passphrase)
     session.accessReason = options.reason
+    session.breakGlassReason = breakGlass?.reason
     return session
   }
 }

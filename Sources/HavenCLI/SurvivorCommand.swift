@@ -25,10 +25,11 @@ struct SurvivorCommand: ParsableCommand {
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show a survivor's whole record, safe-contact guidance first.")
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var breakGlass: BreakGlassOption
     @Argument(help: "The survivor's reference, e.g. HV-2024-00017.") var reference: String
 
     func run() throws {
-      let file = try SessionOpener.open(global).survivorFile(CaseInput.reference(reference))
+      let file = try SessionOpener.open(global, breakGlass: breakGlass).survivorFile(CaseInput.reference(reference))
       if global.json { return Console.json(SurvivorFileView(file)) }
       Console.out(CaseText.file(file))
     }
@@ -38,6 +39,7 @@ struct SurvivorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Find survivors of your teams by exact reference, name, date of birth or external id.")
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var breakGlass: BreakGlassOption
     @Option(name: .long, help: "Reference.") var ref: String?
     @Option(name: .long, help: "Exact name or alias (case and spacing do not matter).") var name: String?
     @Option(name: .long, help: "Date of birth, YYYY-MM-DD.") var dob: String?
@@ -54,7 +56,7 @@ struct SurvivorCommand: ParsableCommand {
         if let ref { .reference(try CaseInput.reference(ref)) } else if let name { .name(name) } else if let dob {
           .dateOfBirth(try CaseInput.date(dob, field: "--dob"))
         } else { .externalID(externalID ?? "") }
-      let found = try SessionOpener.open(global).findSurvivors(by: search)
+      let found = try SessionOpener.open(global, breakGlass: breakGlass).findSurvivors(by: search)
       CaseText.printSummaries(found, json: global.json)
     }
   }

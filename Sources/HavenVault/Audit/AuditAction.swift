@@ -40,6 +40,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
   case statisticsRead = "statistics.read"
   case auditRead = "audit.read"
   case auditReport = "audit.report"
+  case settingsChange = "settings.change"
 }
 
 /// How an audited attempt ended.

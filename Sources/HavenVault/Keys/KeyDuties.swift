@@ -49,8 +49,10 @@ struct KeyDuties {
   }
 
   private func performTeamDuties(_ db: Database, team: TeamRecord) throws -> Int {
-    let members = try TeamRecord.memberIDs(of: team.id, db)
-    guard !members.isEmpty else { return 0 }
+    // Members, and users whose role may break glass (they hold every team's key; SECURITY.md).
+    let memberIDs = try TeamRecord.memberIDs(of: team.id, db)
+    guard !memberIDs.isEmpty else { return 0 }
+    let members = memberIDs + (try BreakGlassPolicy.holderIDs(db)).filter { !memberIDs.contains($0) }
     var actions = 0
     var currentVersion = team.currentKeyVersion
     if currentVersion == 0 || team.rotationDue {

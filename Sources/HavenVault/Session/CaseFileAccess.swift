@@ -60,7 +60,7 @@ extension VaultSession {
   /// Survivors of this user's teams whose `kind` index matches `text`.
   func indexedSurvivors(_ db: Database, kind: BlindIndexKind, _ text: String) throws -> [SurvivorRow] {
     var rows: [SurvivorRow] = []
-    for team in try memberTeams(db) where team.currentKeyVersion > 0 {
+    for team in try accessibleTeams(db) where team.currentKeyVersion > 0 {
       let value = try indexValue(db, team: team, kind: kind, text)
       let ids = try Int64.fetchAll(
         db,
@@ -135,6 +135,7 @@ extension VaultSession {
     locate: (Database) throws -> (SurvivorRow, String), _ body: (Database, SurvivorRow, borrowing CaseKeys) throws -> T
   ) throws(VaultError) -> T {
     try authorize(.handleCaseRecords, action: action, target: requested)
+    try checkBreakGlass(action: action)
     return try caseTransaction(action: action, target: requested, subject: requestedSubject) { db in
       let (row, target) = try locate(db)
       let keys = try caseKeys(db, row)

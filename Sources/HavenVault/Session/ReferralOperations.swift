@@ -88,7 +88,7 @@ extension VaultSession {
       locate: { db in
         guard
           let survivorID = try Int64.fetchOne(db, sql: "SELECT survivor_id FROM referrals WHERE id = ?", arguments: [referralID]),
-          let row = try SurvivorRow.fetch(db, id: survivorID), try memberTeams(db).contains(where: { $0.id == row.teamID })
+          let row = try SurvivorRow.fetch(db, id: survivorID), try accessibleTeams(db).contains(where: { $0.id == row.teamID })
         else { throw VaultError.notInYourTeams("referral \(referralID)") }
         return (row, "referral:\(referralID)")
       }, body)

@@ -27,6 +27,7 @@ extension VaultSession {
   /// external id. Each match is audited; so is a search with none (without the value searched).
   public func findSurvivors(by criterion: SurvivorSearch) throws(VaultError) -> [SurvivorSummary] {
     try authorize(.handleCaseRecords, action: .survivorFind, target: nil)
+    try checkBreakGlass(action: .survivorFind)
     return try caseTransaction(action: .survivorFind, target: nil) { db in
       let (kind, text) = criterion.index
       var found: [SurvivorSummary] = []

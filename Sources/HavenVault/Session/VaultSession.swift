@@ -14,6 +14,11 @@ public final class VaultSession: @unchecked Sendable {
   /// Why the user is accessing records this session (`--reason`); recorded, encrypted for
   /// auditors, in every audit entry the session writes.
   public var accessReason: String?
+  /// Set for a break-glass session (`--break-glass REASON`): survivors outside the user's teams
+  /// become reachable for reading, and every entry the session writes is flagged.
+  public var breakGlassReason: String? {
+    didSet { if let breakGlassReason, accessReason == nil { accessReason = breakGlassReason } }
+  }
   let blindIndexKeys = KeyCache<BlindIndexKeyPurpose>()
 
   init(vault: Vault, user: UserRecord, keys: consuming UserKeyPairs) {
@@ -60,7 +65,7 @@ public final class VaultSession: @unchecked Sendable {
     try AuditLog.append(
       db, actor: user.id, action: action, target: target, subject: subject, outcome: outcome, detail: detail,
       reason: sealedReason,
-      breakGlass: breakGlass)
+      breakGlass: breakGlass || breakGlassReason != nil)
   }
 
   /// The pseudonym of a survivor reference in audit entries: hex of a 16-byte BLAKE2b keyed with
