@@ -22,10 +22,10 @@ struct GlobalOptions: ParsableArguments {
   var json = false
 
   @Option(
-    name: .long,
+    name: .customLong("access-reason"),
     help: ArgumentHelp(
       "Why you are accessing records now; recorded, encrypted for auditors, with every entry.", valueName: "text"))
-  var reason: String?
+  var accessReason: String?
 
   init() {}
 

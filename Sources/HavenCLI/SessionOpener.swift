@@ -7,7 +7,7 @@ enum SessionOpener {
     let userName = try options.userName()
     let passphrase = try PassphraseSource.current(fromFile: options.passphraseFile)
     let session = try vault.unlock(user: userName, passphrase: passphrase)
-    session.accessReason = options.reason
+    session.accessReason = options.accessReason
     session.breakGlassReason = breakGlass?.reason
     return session
   }

@@ -41,6 +41,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
   case auditRead = "audit.read"
   case auditReport = "audit.report"
   case settingsChange = "settings.change"
+  case settingsRead = "settings.read"
 }
 
 /// How an audited attempt ended.

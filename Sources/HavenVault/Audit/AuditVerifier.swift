@@ -173,7 +173,7 @@ public struct AuditVerifier {
   }
 
   private func checkWitness(
-    _ text: String, signers: [String: SigningPublicKey], leaves: ArraySlice<MerkleTree.Hash>, fail: (String) -> Void
+    _ text: String, signers: [String: [SigningPublicKey]], leaves: ArraySlice<MerkleTree.Hash>, fail: (String) -> Void
   ) throws -> AuditVerification.WitnessResult? {
     let witnessed: SignedCheckpoint
     do {
@@ -204,16 +204,16 @@ public struct AuditVerifier {
 
   private struct CheckpointProblem: Error { let text: String }
 
-  private func checkCheckpoint(_ note: SignedNote, signers: [String: SigningPublicKey]) throws -> SignedCheckpoint {
+  private func checkCheckpoint(_ note: SignedNote, signers: [String: [SigningPublicKey]]) throws -> SignedCheckpoint {
     let checkpoint: Checkpoint
     do { checkpoint = try Checkpoint(parsing: note.text) } catch { throw CheckpointProblem(text: "is not a tlog checkpoint") }
     guard checkpoint.origin == AuditLog.origin(metadata) else {
       throw CheckpointProblem(text: "is from another vault (origin \(checkpoint.origin))")
     }
-    guard let signature = note.signatures.first(where: { signers[$0.name] != nil }) else {
+    guard let signature = note.signatures.first(where: { signers[$0.name]?.isEmpty == false }) else {
       throw CheckpointProblem(text: "is not signed by any user of this vault")
     }
-    guard note.isSigned(by: signature.name, publicKey: signers[signature.name]!) else {
+    guard signers[signature.name]!.contains(where: { note.isSigned(by: signature.name, publicKey: $0) }) else {
       throw CheckpointProblem(text: "has an invalid signature (claimed signer \(signature.name))")
     }
     let time = checkpoint.extensions.first { $0.hasPrefix("time ") }.map { String($0.dropFirst(5)) }
@@ -221,19 +221,25 @@ public struct AuditVerifier {
     return SignedCheckpoint(size: checkpoint.size, root: checkpoint.root, signer: user, time: time)
   }
 
-  /// Each user's signing key, by signed-note key name. A key that differs from the one in the
-  /// user's key file (for users who still have one) is not trusted.
-  private func signingKeys(_ db: Database) throws -> [String: SigningPublicKey] {
-    var keys: [String: SigningPublicKey] = [:]
-    for row in try Row.fetchAll(db, sql: "SELECT name, signing_public_key, removed_at FROM users") {
+  /// Every signing key each user has had (current and retired by a key reset), by signed-note
+  /// key name. A current key that differs from the one in the user's key file is not trusted.
+  private func signingKeys(_ db: Database) throws -> [String: [SigningPublicKey]] {
+    var keys: [String: [SigningPublicKey]] = [:]
+    for row in try Row.fetchAll(db, sql: "SELECT id, name, signing_public_key, removed_at FROM users") {
       let name: String = row["name"]
+      let id: Int64 = row["id"]
       let key = try SigningPublicKey(bytes: [UInt8](row["signing_public_key"] as Data))
-      if (row["removed_at"] as String?) == nil, let bytes = directory.read(directory.keyFilePath(user: name)),
-        let file = try? KeyFile.decode(bytes, user: name), file.signingPublicKey != key
-      {
-        continue
-      }
-      keys[AuditLog.keyName(metadata, user: name)] = key
+      var userKeys = try Data.fetchAll(
+        db, sql: "SELECT signing_public_key FROM retired_signing_keys WHERE user_id = ?", arguments: [id]
+      )
+      .map { try SigningPublicKey(bytes: [UInt8]($0)) }
+      let matchesKeyFile =
+        (row["removed_at"] as String?) != nil
+        || directory.read(directory.keyFilePath(user: name)).flatMap { try? KeyFile.decode($0, user: name) }.map {
+          $0.signingPublicKey == key
+        } ?? true
+      if matchesKeyFile { userKeys.append(key) }
+      keys[AuditLog.keyName(metadata, user: name)] = userKeys
     }
     return keys
   }

@@ -83,7 +83,7 @@ extension VaultSession {
         } else {
           activity.writes += 1
         }
-        if line.breakGlass { activity.breakGlass += 1 }
+        if line.breakGlass && line.outcome == AuditOutcome.ok.rawValue { activity.breakGlass += 1 }
         byUser[name] = activity
       }
       let users = byUser.map { name, a in

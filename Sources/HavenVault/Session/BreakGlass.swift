@@ -41,7 +41,10 @@ extension VaultSession {
   }
 
   public func breakGlassRoles() throws(VaultError) -> [Role] {
-    try transaction { db in try BreakGlassPolicy.roles(db).sorted { $0.rawValue < $1.rawValue } }
+    try transaction { db in
+      try record(db, action: .settingsRead, target: "setting:\(BreakGlassPolicy.settingName)")
+      return try BreakGlassPolicy.roles(db).sorted { $0.rawValue < $1.rawValue }
+    }
   }
 
   /// The teams whose survivors this session may reach: the user's own, and in a break-glass

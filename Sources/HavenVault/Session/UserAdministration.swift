@@ -73,6 +73,10 @@ extension VaultSession {
     let keyFile = try KeyFile.seal(
       identity: newKeys, passphrase: passphrase, level: metadata.kdfLevel, vaultID: metadata.vaultID, userName: name)
     try transaction { db in
+      // The old signing key stays verifiable: checkpoints it signed are still evidence.
+      try db.execute(
+        sql: "INSERT INTO retired_signing_keys (user_id, signing_public_key, retired_at) VALUES (?, ?, ?)",
+        arguments: [target.id, Data(target.signingPublicKey.bytes), Timestamp.now()])
       try db.execute(
         sql: "UPDATE users SET box_public_key = ?, signing_public_key = ?, key_file_digest = ? WHERE id = ?",
         arguments: [Data(newKeys.box.publicKey.bytes), Data(newKeys.signing.publicKey.bytes), Data(keyFile.digest), target.id])

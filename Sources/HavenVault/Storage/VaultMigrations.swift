@@ -207,6 +207,11 @@ enum VaultMigrations {
             singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
             size INTEGER NOT NULL
           );
+          CREATE TABLE retired_signing_keys (
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            signing_public_key BLOB NOT NULL,
+            retired_at TEXT NOT NULL
+          );
           CREATE TABLE vault_settings (
             name TEXT PRIMARY KEY,
             value TEXT NOT NULL
