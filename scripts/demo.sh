@@ -107,6 +107,26 @@ step "Will leaves the trauma service: the team key rotates at the next member's 
 as ada team remove-member trauma-service will
 as wendy team list
 
+step "The auditor checks the log: every access is a leaf of a signed Merkle tree"
+"$HAVEN" audit verify
+"$HAVEN" audit checkpoint --out "$DEMO/witness.txt"
+echo "(audrey keeps $DEMO/witness.txt outside the vault: a later verify proves the log still extends it)"
+
+step "An emergency: the duty admin may break glass (configured), giving a reason; it is flagged"
+as ada config break-glass --roles admin
+as wendy status >/dev/null   # a member's unlock delivers the team keys to break-glass holders
+as ada survivor show "$REF" --break-glass "police welfare check, 02:10, DS on call" | sed -n 1,4p
+
+step "Who looked at this survivor's record, when and why? (the auditor cannot read the record itself)"
+as audrey audit log --survivor "$REF"
+if as audrey survivor show "$REF" >/dev/null; then exit 1; else echo "audrey reading the record: exit code $?"; fi
+
+step "The auditor's report for the period, with what is worth a look"
+as audrey audit report --since 2000-01-01 --until 2100-12-31
+
+step "Later: the log still extends the witness (an RFC 6962 consistency proof)"
+"$HAVEN" audit verify --witness "$DEMO/witness.txt"
+
 step "Status, as the auditor sees it (counts and staff, never case content)"
 as audrey status
 
