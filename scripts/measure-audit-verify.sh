@@ -5,21 +5,8 @@
 # A measurement, not a test; takes a few minutes.
 set -euo pipefail
 ENTRIES="${ENTRIES:-1000000}"
-SCRATCH="${SCRATCH:-.build}"
-swift build -c release --scratch-path "$SCRATCH" >/dev/null
-HAVEN="$SCRATCH/release/haven"
-SYNTH="$SCRATCH/release/haven-synth"
+. "$(dirname "$0")/lib/measurement-vault.sh"
 command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3 >/dev/null; }
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
-export HAVEN_VAULT="$WORK/vault"
-printf 'measurement admin passphrase\n' > "$WORK/admin.pw"
-printf 'measurement worker passphrase\n' > "$WORK/worker.pw"
-as() { local who="$1" file="$2"; shift 2; "$HAVEN" "$@" --user "$who" --passphrase-file "$WORK/$file.pw"; }
-"$HAVEN" init --admin ada --kdf interactive --passphrase-file "$WORK/admin.pw" --recovery-key-out "$WORK/rk" >/dev/null
-as ada admin user add mira --role worker --new-passphrase-file "$WORK/worker.pw" >/dev/null
-for team in trauma-service stovewood; do as ada admin team add "$team" >/dev/null; as ada admin team add-member "$team" mira >/dev/null; done
-for service in trauma-service specialist-counselling isva-service family-support; do as ada admin service add "$service" >/dev/null; done
 "$SYNTH" --out "$WORK/data" --survivors 10000 >/dev/null
 as mira worker import "$WORK/data/survivors.csv" --kind survivors >/dev/null
 # Pad with sessions until the log holds about ENTRIES entries, in files of 100,000 rows.

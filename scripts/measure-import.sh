@@ -4,26 +4,8 @@
 # transaction by a worker of both teams. Prints rows per second per file. A measurement, not a test.
 set -euo pipefail
 N="${N:-10000}"
-SCRATCH="${SCRATCH:-.build}"
-swift build -c release --scratch-path "$SCRATCH" >/dev/null
-HAVEN="$SCRATCH/release/haven"
-SYNTH="$SCRATCH/release/haven-synth"
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
-export HAVEN_VAULT="$WORK/vault"
-printf 'measurement admin passphrase\n' > "$WORK/admin.pw"
-printf 'measurement worker passphrase\n' > "$WORK/worker.pw"
-as() { local who="$1" file="$2"; shift 2; "$HAVEN" "$@" --user "$who" --passphrase-file "$WORK/$file.pw"; }
-
-"$HAVEN" init --admin ada --kdf interactive --passphrase-file "$WORK/admin.pw" --recovery-key-out "$WORK/rk" >/dev/null
-as ada admin user add mira --role worker --new-passphrase-file "$WORK/worker.pw" >/dev/null
-for team in trauma-service stovewood; do
-  as ada admin team add "$team" >/dev/null
-  as ada admin team add-member "$team" mira >/dev/null
-done
-for service in trauma-service specialist-counselling isva-service family-support; do as ada admin service add "$service" >/dev/null; done
+. "$(dirname "$0")/lib/measurement-vault.sh"
 "$SYNTH" --out "$WORK/data" --survivors "$N"
-as mira worker status >/dev/null   # first unlock: generates both team keys
 
 total_rows=0
 total_ms=0

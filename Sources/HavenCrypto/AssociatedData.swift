@@ -4,13 +4,6 @@ public enum ContextPart: Sendable, Equatable {
   case bytes([UInt8])
   case integer(Int64)
 
-  fileprivate var encoded: [UInt8] {
-    switch self {
-    case .text(let text): Array(text.utf8)
-    case .bytes(let bytes): bytes
-    case .integer(let value): withUnsafeBytes(of: UInt64(bitPattern: value).bigEndian) { Array($0) }
-    }
-  }
 }
 
 /// The unambiguous encoding Haven uses for associated data and for everything it signs or seals:
@@ -18,13 +11,35 @@ public enum ContextPart: Sendable, Equatable {
 /// and the first part is always a domain label naming the structure and its version.
 public enum AssociatedData {
   public static func encode(domain: String, _ parts: [ContextPart]) -> [UInt8] {
+    // Written straight into one buffer: this runs for every field sealed or opened and every
+    // audit leaf, so it avoids an intermediate array per part.
     var output: [UInt8] = []
-    for part in [ContextPart.text(domain)] + parts {
-      let bytes = part.encoded
-      precondition(bytes.count <= Int(UInt32.max))
-      output += withUnsafeBytes(of: UInt32(bytes.count).bigEndian) { Array($0) }
-      output += bytes
-    }
+    output.reserveCapacity(4 + domain.utf8.count + parts.count * 12 + 64)
+    append(.text(domain), to: &output)
+    for part in parts { append(part, to: &output) }
     return output
+  }
+
+  private static func append(_ part: ContextPart, to output: inout [UInt8]) {
+    func length(_ count: Int) {
+      precondition(count <= Int(UInt32.max))
+      let value = UInt32(count)
+      output.append(UInt8(value >> 24))
+      output.append(UInt8((value >> 16) & 0xff))
+      output.append(UInt8((value >> 8) & 0xff))
+      output.append(UInt8(value & 0xff))
+    }
+    switch part {
+    case .text(let text):
+      length(text.utf8.count)
+      output.append(contentsOf: text.utf8)
+    case .bytes(let bytes):
+      length(bytes.count)
+      output.append(contentsOf: bytes)
+    case .integer(let value):
+      length(8)
+      let bits = UInt64(bitPattern: value)
+      for shift in stride(from: 56, through: 0, by: -8) { output.append(UInt8((bits >> UInt64(shift)) & 0xff)) }
+    }
   }
 }
