@@ -14,7 +14,8 @@ struct HavenCommand: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       InitCommand.self, StatusCommand.self, SurvivorCommand.self, ReferralCommand.self, SupportSessionCommand.self,
-      OutcomeCommand.self, ContactCommand.self, RelatedCommand.self, ImportCommand.self, AuditCommand.self, ServiceCommand.self,
+      OutcomeCommand.self, ContactCommand.self, RelatedCommand.self, ConsentCommand.self, HoldCommand.self, RetentionCommand.self,
+      ImportCommand.self, AuditCommand.self, ServiceCommand.self,
       ConfigCommand.self,
       UserCommand.self,
       TeamCommand.self,

@@ -4,7 +4,7 @@ import HavenVault
 struct SurvivorCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "survivor", abstract: "Record and read survivors held by your teams.",
-    subcommands: [Add.self, Show.self, Find.self, Update.self, Move.self, List.self])
+    subcommands: [Add.self, Show.self, Find.self, Update.self, Move.self, List.self, Erase.self])
 
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Record a new survivor; prints their reference.")
@@ -96,6 +96,24 @@ struct SurvivorCommand: ParsableCommand {
 
     func run() throws {
       CaseText.printSummaries(try SessionOpener.open(global).listSurvivors(team: team), json: global.json)
+    }
+  }
+
+  struct Erase: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Erase a survivor by crypto-shredding (admin who is a member of the holding team); leaves a tombstone.",
+      discussion:
+        "Refused while a legal hold stands. Backups taken before the erasure still hold the record until their generation expires (SECURITY.md)."
+    )
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The survivor's reference.") var reference: String
+    @Option(name: .long, help: "Why (recorded in the tombstone, sealed for admins and auditors).") var reason: String
+
+    func run() throws {
+      let reference = try CaseInput.reference(reference)
+      try SessionOpener.open(global).eraseSurvivor(reference, reason: reason)
+      Presenter.done(
+        global, action: "survivor.erase", "Erased \(reference): its keys and every field are destroyed; a tombstone remains.")
     }
   }
 }

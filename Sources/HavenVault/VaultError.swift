@@ -32,6 +32,7 @@ public enum VaultError: Error, Equatable, Sendable {
   case fieldAuthenticationFailed(table: String, recordID: Int64, field: String)
   case recoveryKeyInvalid(String)
   case notInYourTeams(String)
+  case underLegalHold(holdID: Int64, survivorID: Int64, placedAt: String)
   case importRejected([ImportProblem])
   case storageFailure(String)
 
@@ -45,7 +46,7 @@ public enum VaultError: Error, Equatable, Sendable {
     case .noVault, .unknownUser, .notFound, .keyFileMissing: .notFound
     case .vaultAlreadyExists, .cannotCreate, .alreadyExists: .cannotCreate
     case .busy: .temporary
-    case .wrongPassphrase, .permissionDenied, .keyNotHeld, .notInYourTeams: .permissionDenied
+    case .wrongPassphrase, .permissionDenied, .keyNotHeld, .notInYourTeams, .underLegalHold: .permissionDenied
     case .storageFailure: .internalError
     }
   }
@@ -76,6 +77,8 @@ public enum VaultError: Error, Equatable, Sendable {
     case .fieldAuthenticationFailed(let table, let recordID, let field):
       "\(table) \(recordID) field \(field) failed authentication: the file was altered or the wrong key was used"
     case .recoveryKeyInvalid(let reason): "recovery key refused: \(reason)"
+    case .underLegalHold(let hold, let survivor, let placedAt):
+      "survivor \(survivor) is under legal hold #\(hold) (placed \(placedAt)); it cannot be erased until an admin lifts the hold"
     case .notInYourTeams(let what): "\(what) is not in your teams (it may not exist, or another team holds it)"
     case .importRejected(let problems):
       "the file was not imported: \(problems.count) problem(s) found; nothing was written"

@@ -1,7 +1,8 @@
 import Foundation
 import HavenCrypto
-@testable import HavenVault
 import Testing
+
+@testable import HavenVault
 
 /// Recomputes the audit-log worked example of docs/FORMAT.md (docs/vectors/audit-v1.json).
 @Suite("docs/FORMAT.md audit-log worked example")
@@ -19,8 +20,10 @@ struct AuditFormatVectorTests {
     var leaves: [MerkleTree.Hash] = []
     for raw in entries {
       let entry = AuditEntry(
-        seq: Int64(raw["seq"] as! Int), recordedAt: raw["recorded_at"] as! String, actorUserID: (raw["actor_user_id"] as? Int).map(Int64.init),
-        action: raw["action"] as! String, target: raw["target"] as? String, subject: raw["subject"] as? String, outcome: raw["outcome"] as! String,
+        seq: Int64(raw["seq"] as! Int), recordedAt: raw["recorded_at"] as! String,
+        actorUserID: (raw["actor_user_id"] as? Int).map(Int64.init),
+        action: raw["action"] as! String, target: raw["target"] as? String, subject: raw["subject"] as? String,
+        outcome: raw["outcome"] as! String,
         detail: raw["detail"] as? String, reason: nil, breakGlass: (raw["break_glass"] as? Int) == 1)
       #expect(Hex.encode(entry.leafData) == raw["leaf_data"] as? String)
       #expect(Hex.encode(entry.leafHash) == raw["leaf_hash"] as? String)

@@ -205,11 +205,14 @@ struct CaseRecordTests {
   @Test("the reporting role reads statistical fields of every team, and cannot open a name")
   func statistics() throws {
     let fixture = try Self.partnership()
-    _ = try fixture.unlock("wendy").addSurvivor(team: "trauma-service", details: Self.testperson)
-    _ = try fixture.unlock("sam").addSurvivor(
+    let first = try fixture.unlock("wendy").addSurvivor(team: "trauma-service", details: Self.testperson)
+    let second = try fixture.unlock("sam").addSurvivor(
       team: "stovewood", details: SurvivorDetails(name: "Testperson Delta", gender: .male, cohort: .familyOfSuspect))
+    let day = try CalendarDate(parsing: "2024-01-01")
+    _ = try fixture.unlock("wendy").recordConsent(first, purpose: .statistics, decision: .granted, date: day, method: .written)
+    _ = try fixture.unlock("sam").recordConsent(second, purpose: .statistics, decision: .granted, date: day, method: .verbal)
     let rita = try fixture.unlock("rita")
-    let statistics = try rita.survivorStatistics()
+    let statistics = try rita.survivorStatistics().survivors
     #expect(statistics.map(\.cohort) == [.victimSurvivor, .familyOfSuspect])
     #expect(statistics.map(\.gender) == [.female, .male])
     #expect(statistics[0].district == "Rotherham")

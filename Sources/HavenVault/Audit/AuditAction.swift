@@ -42,6 +42,14 @@ public enum AuditAction: String, Sendable, CaseIterable {
   case auditReport = "audit.report"
   case settingsChange = "settings.change"
   case settingsRead = "settings.read"
+  case consentRecord = "consent.record"
+  case consentRead = "consent.read"
+  case agencyAdd = "agency.add"
+  case holdPlace = "hold.place"
+  case holdLift = "hold.lift"
+  case holdList = "hold.list"
+  case survivorErase = "survivor.erase"
+  case retentionRead = "retention.read"
 }
 
 /// How an audited attempt ended.

@@ -8,6 +8,8 @@ enum AccessPolicy {
     case handleCaseRecords = "handle case records"
     case readStatistics = "read statistical fields"
     case readAuditLog = "read the audit log"
+    case eraseRecords = "erase records"
+    case liftHolds = "lift legal holds"
   }
 
   static func allows(_ role: Role, _ operation: Operation) -> Bool {
@@ -16,6 +18,7 @@ enum AccessPolicy {
     case .handleCaseRecords: role == .worker || role == .admin
     case .readStatistics: role == .reporting
     case .readAuditLog: role == .auditor || role == .admin
+    case .eraseRecords, .liftHolds: role == .admin
     }
   }
 
@@ -25,6 +28,7 @@ enum AccessPolicy {
     case .handleCaseRecords: "only workers and admins who are team members may \(operation.rawValue); you are \(role.rawValue)"
     case .readStatistics: "only the reporting role may \(operation.rawValue); you are \(role.rawValue)"
     case .readAuditLog: "only auditors and admins may \(operation.rawValue); you are \(role.rawValue)"
+    case .eraseRecords, .liftHolds: "only an admin may \(operation.rawValue); you are \(role.rawValue)"
     }
   }
 }

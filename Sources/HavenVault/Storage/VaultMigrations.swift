@@ -219,6 +219,46 @@ enum VaultMigrations {
           UPDATE vault_meta SET format_version = 3;
           """)
     }
+    migrator.registerMigration("v4-consent-retention") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE partner_agencies (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL
+          );
+          CREATE TABLE consent_events (
+            id INTEGER PRIMARY KEY,
+            survivor_id INTEGER NOT NULL REFERENCES survivors(id) ON DELETE CASCADE,
+            purpose BLOB NOT NULL,       -- S
+            decision BLOB NOT NULL,      -- S
+            decided_on BLOB NOT NULL,    -- S
+            method BLOB NOT NULL,        -- S
+            expires BLOB,                -- S
+            recorded_by BLOB NOT NULL,   -- T
+            created_at TEXT NOT NULL
+          );
+          CREATE INDEX consent_events_survivor ON consent_events(survivor_id);
+          CREATE TABLE legal_holds (
+            id INTEGER PRIMARY KEY,
+            survivor_id INTEGER NOT NULL,
+            referral_id INTEGER,
+            reason BLOB NOT NULL,
+            placed_by INTEGER NOT NULL REFERENCES users(id),
+            placed_at TEXT NOT NULL,
+            lifted_by INTEGER REFERENCES users(id),
+            lifted_at TEXT
+          );
+          CREATE INDEX legal_holds_survivor ON legal_holds(survivor_id);
+          CREATE TABLE erasures (
+            survivor_id INTEGER PRIMARY KEY,
+            erased_at TEXT NOT NULL,
+            erased_by INTEGER NOT NULL REFERENCES users(id),
+            reason BLOB NOT NULL
+          );
+          UPDATE vault_meta SET format_version = 4;
+          """)
+    }
     return migrator
   }
 }

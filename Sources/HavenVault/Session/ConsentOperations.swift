@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+
+/// A survivor's consent: the state of each purpose today, and the whole history.
+public struct SurvivorConsent: Sendable {
+  public let current: [ConsentState]
+  public let history: [ConsentEvent]
+}
+
+/// A consent to review: expired, or expiring within the asked window.
+public struct ConsentReview: Sendable, Equatable {
+  public let reference: SurvivorReference
+  public let purpose: ConsentPurpose
+  public let expires: CalendarDate
+  public let expired: Bool
+}
+
+extension VaultSession {
+  /// Adds a partner agency (configuration; admin). Sharing with it is its own consent purpose.
+  public func addAgency(_ name: String) throws(VaultError) {
+    try authorize(.manageTeams, action: .agencyAdd, target: "agency:\(name)")
+    try Names.validate(name, kind: "agency")
+    try transaction { db in
+      let exists =
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM partner_agencies WHERE name = ?)", arguments: [name]) ?? false
+      guard !exists else { throw VaultError.alreadyExists(kind: "agency", name: name) }
+      try db.execute(sql: "INSERT INTO partner_agencies (name, created_at) VALUES (?, ?)", arguments: [name, Timestamp.now()])
+      try record(db, action: .agencyAdd, target: "agency:\(name)")
+    }
+  }
+
+  public func listAgencies() throws(VaultError) -> [String] {
+    try transaction { db in
+      try record(db, action: .serviceList, target: "agencies")
+      return try String.fetchAll(db, sql: "SELECT name FROM partner_agencies ORDER BY name")
+    }
+  }
+
+  /// Appends a consent decision. Refuses a date in the future, an unknown agency, an expiry not
+  /// after the decision, and a withdrawal of a consent not in force on that date.
+  public func recordConsent(
+    _ reference: SurvivorReference, purpose: ConsentPurpose, decision: ConsentDecision, date: CalendarDate, method: ConsentMethod,
+    expires: CalendarDate? = nil
+  ) throws(VaultError) -> Int64 {
+    guard date <= CalendarDate.today() else { throw .invalidArgument("the consent date \(date) is in the future") }
+    if let expires, expires <= date { throw .invalidArgument("the expiry \(expires) is not after the consent date \(date)") }
+    if expires != nil && decision != .granted { throw .invalidArgument("only a grant can have an expiry or review date") }
+    return try withCaseFile(reference, action: .consentRecord, detail: "\(purpose) \(decision.rawValue)") { db, row, keys in
+      try insertConsent(db, row, keys, purpose: purpose, decision: decision, date: date, method: method, expires: expires)
+    }
+  }
+
+  private func insertConsent(
+    _ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, purpose: ConsentPurpose, decision: ConsentDecision,
+    date: CalendarDate, method: ConsentMethod, expires: CalendarDate?
+  ) throws -> Int64 {
+    if case .share(let agency) = purpose {
+      let known =
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM partner_agencies WHERE name = ?)", arguments: [agency]) ?? false
+      guard known else {
+        throw VaultError.invalidArgument("no partner agency named '\(agency)' (an admin adds them with 'haven agency add')")
+      }
+    }
+    if decision == .withdrawn {
+      let state = ConsentLedger.state(of: purpose, in: try consentHistory(db, row, keys), on: date)
+      guard state.isGiven else {
+        throw VaultError.invalidArgument("there is no consent to withdraw: \(purpose) is \(state.status.rawValue) on \(date)")
+      }
+    }
+    let id = try nextID(db, table: "consent_events")
+    func sealed(_ value: String?, _ field: String, _ protection: FieldProtection = .statistics) -> Data? {
+      keys.column(value, table: "consent_event", id: id, field: field, protection)
+    }
+    try db.execute(
+      sql: """
+        INSERT INTO consent_events (id, survivor_id, purpose, decision, decided_on, method, expires, recorded_by, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+      arguments: [
+        id, row.id, sealed(purpose.description, "purpose"), sealed(decision.rawValue, "decision"),
+        sealed(date.description, "decided_on"),
+        sealed(method.rawValue, "method"), sealed(expires?.description, "expires"), sealed(user.name, "recorded_by", .team),
+        Timestamp.now(),
+      ])
+    return id
+  }
+
+  public func consent(_ reference: SurvivorReference) throws(VaultError) -> SurvivorConsent {
+    try withCaseFile(reference, action: .consentRead) { db, row, keys in
+      let history = try consentHistory(db, row, keys)
+      return SurvivorConsent(current: ConsentLedger.states(history, on: CalendarDate.today()), history: history)
+    }
+  }
+
+  /// Grants of the user's teams' survivors that have expired, or expire within `days`.
+  public func consentDue(within days: Int = 0) throws(VaultError) -> [ConsentReview] {
+    try authorize(.handleCaseRecords, action: .consentRead, target: "consent-due")
+    return try caseTransaction(action: .consentRead, target: "consent-due") { db in
+      let today = CalendarDate.today()
+      let horizon = today.adding(days: days)
+      var due: [ConsentReview] = []
+      for team in try memberTeams(db) {
+        for row in try SurvivorRow.fetchAll(db, team: team.id) {
+          let keys = try caseKeys(db, row)
+          let history = try consentHistory(db, row, keys)
+          let reference = try SurvivorReference(
+            parsing: try keys.open(row.envelopes[.reference] ?? [], at: SurvivorField.reference.location(row.id)))
+          var purposes: [ConsentPurpose] = []
+          for event in history where !purposes.contains(event.purpose) { purposes.append(event.purpose) }
+          for purpose in purposes {
+            let state = ConsentLedger.state(of: purpose, in: history, on: today)
+            guard let expires = state.expires, state.status == .given || state.status == .expired, expires <= horizon else {
+              continue
+            }
+            due.append(ConsentReview(reference: reference, purpose: purpose, expires: expires, expired: state.status == .expired))
+          }
+        }
+      }
+      try record(db, action: .consentRead, target: "consent-due", detail: "\(due.count) due")
+      return due.sorted { ($0.expires, $0.reference.description) < ($1.expires, $1.reference.description) }
+    }
+  }
+
+  func consentHistory(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [ConsentEvent] {
+    try Row.fetchAll(db, sql: "SELECT * FROM consent_events WHERE survivor_id = ? ORDER BY id", arguments: [row.id]).map {
+      stored in
+      let id: Int64 = stored["id"]
+      func text(_ field: String, _ protection: FieldProtection = .statistics) throws -> String {
+        try keys.requiredColumn(stored, table: "consent_event", id: id, field: field, protection)
+      }
+      return ConsentEvent(
+        id: id, purpose: try ConsentPurpose(parsing: try text("purpose")),
+        decision: try ConsentDecision.parse(try text("decision"), field: "decision"),
+        date: try CalendarDate(parsing: try text("decided_on")),
+        method: try ConsentMethod.parse(try text("method"), field: "method"),
+        expires: try keys.column(stored, table: "consent_event", id: id, field: "expires", .statistics).map {
+          try CalendarDate(parsing: $0)
+        },
+        recordedBy: try text("recorded_by", .team))
+    }
+  }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import GRDB
+
+/// How long case files are kept after their last activity, in years. Default 75: the
+/// Independent Inquiry into Child Sexual Abuse (final report, 2022, recommendation 17) asks that
+/// records known to relate to child sexual abuse be kept long enough for survivors to seek them
+/// decades later; 75 years is the period commonly cited (docs/consent.md).
+enum RetentionPolicy {
+  static let settingName = "retention_years"
+  static let defaultYears = 75
+
+  static func years(_ db: Database) throws -> Int {
+    try String.fetchOne(db, sql: "SELECT value FROM vault_settings WHERE name = ?", arguments: [settingName]).flatMap(Int.init)
+      ?? defaultYears
+  }
+}
+
+extension VaultSession {
+  /// Erases a survivor by crypto-shredding (admin, member of the holding team): their wrapped
+  /// record and statistics keys, every field, every child record and every blind-index entry are
+  /// deleted with secure-delete on, the WAL is checkpointed and truncated, and a tombstone (id,
+  /// time, who, why) is left. Refused while a legal hold stands.
+  public func eraseSurvivor(_ reference: SurvivorReference, reason: String) throws(VaultError) {
+    try authorize(.eraseRecords, action: .survivorErase, target: "survivor")
+    guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+      throw .invalidArgument("erasure needs a reason")
+    }
+    try withCaseFile(reference, action: .survivorErase, detail: "erased") { db, row, _ in
+      try erase(db, survivorID: row.id, reason: reason)
+    }
+    truncateWriteAheadLog()
+  }
+
+  /// Sets the retention period in years (admin).
+  public func setRetentionYears(_ years: Int) throws(VaultError) {
+    try authorize(.manageUsers, action: .settingsChange, target: "setting:\(RetentionPolicy.settingName)")
+    guard (1...200).contains(years) else { throw .invalidArgument("retention must be between 1 and 200 years") }
+    try transaction { db in
+      try db.execute(
+        sql: "INSERT INTO vault_settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+        arguments: [RetentionPolicy.settingName, String(years)])
+      try record(db, action: .settingsChange, target: "setting:\(RetentionPolicy.settingName)", detail: String(years))
+    }
+  }
+
+  /// Survivors whose last activity (any record of theirs created or changed) is older than the
+  /// retention period. Needs no case key: it reads only plaintext timestamps (admin).
+  public func retentionDue(asOf now: Date = Date()) throws(VaultError) -> [RetentionDue] {
+    try authorize(.eraseRecords, action: .retentionRead, target: "retention")
+    return try transaction { db in
+      let due = try dueForRetention(db, now: now)
+      try record(db, action: .retentionRead, target: "retention", detail: "\(due.count) due")
+      return due
+    }
+  }
+
+  /// Erases every survivor due under the retention policy and not under hold (admin). Returns
+  /// the ids erased and those kept because of a hold.
+  public func purgeDue(asOf now: Date = Date()) throws(VaultError) -> (erased: [Int64], held: [Int64]) {
+    try authorize(.eraseRecords, action: .survivorErase, target: "retention-purge")
+    let result = try transaction { db -> ([Int64], [Int64]) in
+      var erased: [Int64] = []
+      var held: [Int64] = []
+      for due in try dueForRetention(db, now: now) {
+        if !due.holds.isEmpty {
+          held.append(due.survivorID)
+          continue
+        }
+        try erase(db, survivorID: due.survivorID, reason: "retention period ended (last activity \(due.lastActivity))")
+        try record(db, action: .survivorErase, target: "survivor:\(due.survivorID)", detail: "retention purge")
+        erased.append(due.survivorID)
+      }
+      return (erased, held)
+    }
+    truncateWriteAheadLog()
+    return (result.0, result.1)
+  }
+
+  /// Erasure tombstones (admins and auditors).
+  public func tombstones() throws(VaultError) -> [Tombstone] {
+    try authorize(.readAuditLog, action: .retentionRead, target: "tombstones")
+    return try transaction { db in
+      try record(db, action: .retentionRead, target: "tombstones")
+      let names = Dictionary(
+        uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, name FROM users").map {
+          ($0["id"] as Int64, $0["name"] as String)
+        })
+      return try Row.fetchAll(db, sql: "SELECT * FROM erasures ORDER BY survivor_id").map { row in
+        let id: Int64 = row["survivor_id"]
+        return Tombstone(
+          survivorID: id, erasedAt: row["erased_at"], erasedBy: names[row["erased_by"]] ?? "?",
+          reason: try openAdministrativeReason(db, [UInt8](row["reason"] as Data), domain: "haven.erasure.reason.v1", id: id))
+      }
+    }
+  }
+
+  func erase(_ db: Database, survivorID: Int64, reason: String) throws {
+    if let hold = try activeHolds(db, survivor: survivorID).first {
+      throw VaultError.underLegalHold(holdID: hold.id, survivorID: survivorID, placedAt: hold.placedAt)
+    }
+    // Child rows and blind-index rows go with the survivor row (ON DELETE CASCADE); with
+    // secure_delete on, SQLite overwrites the freed content with zeros.
+    try db.execute(sql: "DELETE FROM survivors WHERE id = ?", arguments: [survivorID])
+    guard db.changesCount == 1 else { throw VaultError.notFound(kind: "survivor", name: "#\(survivorID)") }
+    try db.execute(
+      sql: "INSERT INTO erasures (survivor_id, erased_at, erased_by, reason) VALUES (?, ?, ?, ?)",
+      arguments: [
+        survivorID, Timestamp.now(), user.id,
+        Data(try sealAdministrativeReason(db, reason, domain: "haven.erasure.reason.v1", id: survivorID)),
+      ])
+  }
+
+  private func dueForRetention(_ db: Database, now: Date) throws -> [RetentionDue] {
+    let years = try RetentionPolicy.years(db)
+    guard let cutoff = Calendar(identifier: .gregorian).date(byAdding: .year, value: -years, to: now) else { return [] }
+    let cutoffText = cutoff.formatted(.iso8601)
+    let rows = try Row.fetchAll(
+      db,
+      sql: """
+        SELECT s.id, max(s.updated_at,
+          ifnull((SELECT max(created_at) FROM referrals WHERE survivor_id = s.id), ''),
+          ifnull((SELECT max(e.created_at) FROM referral_events e JOIN referrals r ON r.id = e.referral_id WHERE r.survivor_id = s.id), ''),
+          ifnull((SELECT max(created_at) FROM support_sessions WHERE survivor_id = s.id), ''),
+          ifnull((SELECT max(created_at) FROM outcome_assessments WHERE survivor_id = s.id), ''),
+          ifnull((SELECT max(created_at) FROM consent_events WHERE survivor_id = s.id), ''),
+          ifnull((SELECT max(created_at) FROM related_people WHERE survivor_id = s.id), '')) AS last_activity
+        FROM survivors s ORDER BY s.id
+        """)
+    return try rows.compactMap { row in
+      let last: String = row["last_activity"]
+      guard last < cutoffText else { return nil }
+      let id: Int64 = row["id"]
+      let holds = try Int64.fetchAll(
+        db, sql: "SELECT id FROM legal_holds WHERE survivor_id = ? AND lifted_at IS NULL", arguments: [id])
+      let due =
+        (Calendar(identifier: .gregorian).date(byAdding: .year, value: years, to: (try? Date(last, strategy: .iso8601)) ?? now)
+          ?? now)
+      return RetentionDue(survivorID: id, lastActivity: last, dueSince: due.formatted(.iso8601), holds: holds)
+    }
+  }
+
+  /// Copies the WAL into the database and truncates it to zero bytes, so page images written
+  /// before an erasure do not linger in the WAL file. Best effort: a concurrent reader can delay
+  /// it, and the next checkpoint completes it.
+  func truncateWriteAheadLog() {
+    try? vault.database.writeWithoutTransaction { db in _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+  }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+import HavenCrypto
+
+extension VaultSession {
+  /// Places a hold on a survivor (optionally naming one referral) linked to a live investigation.
+  /// Members of the holding team and admins who are members may place one; the reason is sealed
+  /// for admins and auditors. Audited.
+  public func placeHold(_ reference: SurvivorReference, referral: Int64? = nil, reason: String) throws(VaultError) -> Int64 {
+    guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .invalidArgument("a hold needs a reason") }
+    return try withCaseFile(reference, action: .holdPlace) { db, row, _ in
+      if let referral {
+        let belongs =
+          try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM referrals WHERE id = ? AND survivor_id = ?)", arguments: [referral, row.id])
+          ?? false
+        guard belongs else { throw VaultError.invalidArgument("referral \(referral) is not one of \(reference)'s referrals") }
+      }
+      let id = try nextID(db, table: "legal_holds")
+      try db.execute(
+        sql: "INSERT INTO legal_holds (id, survivor_id, referral_id, reason, placed_by, placed_at) VALUES (?, ?, ?, ?, ?, ?)",
+        arguments: [
+          id, row.id, referral, Data(try sealAdministrativeReason(db, reason, domain: "haven.hold.reason.v1", id: id)), user.id,
+          Timestamp.now(),
+        ])
+      return id
+    }
+  }
+
+  /// Lifts a hold (admin only). Audited.
+  public func liftHold(_ id: Int64) throws(VaultError) {
+    try authorize(.liftHolds, action: .holdLift, target: "hold:\(id)")
+    try transaction { db in
+      try db.execute(
+        sql: "UPDATE legal_holds SET lifted_by = ?, lifted_at = ? WHERE id = ? AND lifted_at IS NULL",
+        arguments: [user.id, Timestamp.now(), id])
+      guard db.changesCount == 1 else { throw VaultError.notFound(kind: "active legal hold", name: String(id)) }
+      try record(db, action: .holdLift, target: "hold:\(id)")
+    }
+  }
+
+  /// Active holds (admins and auditors: they hold the key their reasons are sealed under).
+  public func listHolds() throws(VaultError) -> [LegalHold] {
+    try authorize(.readAuditLog, action: .holdList, target: "holds")
+    return try transaction { db in
+      try record(db, action: .holdList, target: "holds")
+      return try activeHolds(db, survivor: nil)
+    }
+  }
+
+  func activeHolds(_ db: Database, survivor: Int64?) throws -> [LegalHold] {
+    let names = Dictionary(
+      uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, name FROM users").map {
+        ($0["id"] as Int64, $0["name"] as String)
+      })
+    let rows = try Row.fetchAll(
+      db, sql: "SELECT * FROM legal_holds WHERE lifted_at IS NULL AND (? IS NULL OR survivor_id = ?) ORDER BY id",
+      arguments: [survivor, survivor])
+    return try rows.map { row in
+      let id: Int64 = row["id"]
+      return LegalHold(
+        id: id, survivorID: row["survivor_id"], referralID: row["referral_id"],
+        reason: try openAdministrativeReason(db, [UInt8](row["reason"] as Data), domain: "haven.hold.reason.v1", id: id),
+        placedBy: names[row["placed_by"]] ?? "?", placedAt: row["placed_at"])
+    }
+  }
+
+  /// Reasons for holds and erasures: sealed under the audit reason key, so admins and auditors
+  /// (who hold the audit key) read them and a copied file does not reveal them.
+  func sealAdministrativeReason(_ db: Database, _ reason: String, domain: String, id: Int64) throws -> [UInt8] {
+    FieldEnvelope.seal(
+      Array(reason.utf8), key: try auditReasonKey(db).key,
+      context: AssociatedData.encode(domain: domain, [.bytes(metadata.vaultID), .integer(id)]))
+  }
+
+  func openAdministrativeReason(_ db: Database, _ envelope: [UInt8], domain: String, id: Int64) throws -> String {
+    do {
+      let bytes = try FieldEnvelope.open(
+        envelope, key: try auditReasonKey(db).key,
+        context: AssociatedData.encode(domain: domain, [.bytes(metadata.vaultID), .integer(id)]))
+      return String(decoding: bytes, as: UTF8.self)
+    } catch let error as VaultError {
+      throw error
+    } catch {
+      throw VaultError.fieldAuthenticationFailed(table: domain, recordID: id, field: "reason")
+    }
+  }
+}
