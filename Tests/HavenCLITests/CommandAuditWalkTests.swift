@@ -78,6 +78,23 @@ struct CommandAuditWalkTests {
       ("wendy", ["related", "list", ref], "related list"),
       ("wendy", ["import", csv, "--kind", "survivors"], "import"),
       ("wendy", ["survivor", "move", ref, "--to", "stovewood"], "survivor move"),
+      ("ada", ["agency", "add", "partner-agency"], "agency add"),
+      ("ada", ["agency", "list"], "agency list"),
+      (
+        "wendy",
+        [
+          "consent", "record", ref, "--purpose", "statistics", "--decision", "granted", "--date", "2024-01-01", "--method",
+          "written",
+        ], "consent record"
+      ),
+      ("wendy", ["consent", "show", ref], "consent show"),
+      ("wendy", ["consent", "due"], "consent due"),
+      ("wendy", ["hold", "add", ref, "--reason", "walk"], "hold add"),
+      ("ada", ["hold", "list"], "hold list"),
+      ("ada", ["hold", "lift", "1"], "hold lift"),
+      ("ada", ["retention", "set", "--years", "75"], "retention set"),
+      ("ada", ["retention", "due"], "retention due"),
+      ("ada", ["retention", "purge", "--yes"], "retention purge (nothing due)"),
       ("ada", ["audit", "log"], "audit log"),
       ("ada", ["audit", "report", "--since", "2000-01-01", "--until", "2100-01-01"], "audit report"),
       // Refusals are audited too.
@@ -86,6 +103,9 @@ struct CommandAuditWalkTests {
       ("tess", ["audit", "log"], "refused: audit log by a worker"),
       ("tess", ["survivor", "show", ref, "--break-glass", "curious"], "refused: break-glass without the role"),
       ("ada", ["user", "remove", "tess"], "user remove"),
+      ("ada", ["team", "add-member", "stovewood", "ada"], "team add-member (admin)"),
+      ("sam", ["status"], "status (a member's unlock delivers the key to ada)"),
+      ("ada", ["survivor", "erase", ref, "--reason", "walk"], "survivor erase"),
     ]
     steps.append(("nobody", ["status"], "failed unlock (unknown user)"))
     for (user, arguments, label) in steps {
