@@ -89,6 +89,11 @@ as wendy referral status "$RID" --to engaged --date 2025-04-15
 as wendy session record "$REF" --date 2025-04-15 --minutes 60 --kind one-to-one --attendance attended
 as wendy outcome record "$REF" --stage start --date 2025-04-15 --wellbeing 3 --self 3 --trauma 2 --relationships 4
 
+step "Consent is recorded per purpose, with its history; a young person may consent for themselves"
+as wendy consent record "$REF" --purpose statistics --decision granted --date 2025-04-15 --method competent-young-person --expires 2027-04-15 >/dev/null
+as wendy consent record "$REF" --purpose contact:voicemail --decision refused --date 2025-04-15 --method verbal >/dev/null
+as wendy consent show "$REF"
+
 step "What wendy sees before contacting her: safe-contact guidance first"
 as wendy survivor show "$REF"
 
@@ -123,6 +128,16 @@ if as audrey survivor show "$REF" >/dev/null; then exit 1; else echo "audrey rea
 
 step "The auditor's report for the period, with what is worth a look"
 as audrey audit report --since 2000-01-01 --until 2100-12-31
+
+step "A survivor asks for erasure; a legal hold stops it until an admin lifts the hold"
+GONE=$(as wendy survivor add --team trauma-service --name "Testperson Erasable" --phone "07700 900555")
+as ada team add-member trauma-service ada >/dev/null
+as wendy status >/dev/null   # delivers the team key to ada, now a member
+HOLD=$(as wendy hold add "$GONE" --reason "possible evidence, awaiting police confirmation")
+if as ada survivor erase "$GONE" --reason "erasure request"; then exit 1; else echo "exit code $?"; fi
+as ada hold lift "$HOLD"
+as ada survivor erase "$GONE" --reason "erasure request, approved by the DPO"
+if as wendy survivor show "$GONE" >/dev/null; then exit 1; else echo "the record is gone: exit code $?"; fi
 
 step "Later: the log still extends the witness (an RFC 6962 consistency proof)"
 "$HAVEN" audit verify --witness "$DEMO/witness.txt"
