@@ -17,15 +17,15 @@ enum AuditLog {
       seq: seq, recordedAt: Timestamp.now(), actorUserID: actor, action: action.rawValue, target: target, subject: subject,
       outcome: outcome.rawValue, detail: detail, reason: reason(seq), breakGlass: breakGlass)
     let leafHash = entry.leafHash
-    try db.execute(
+    try db.cachedStatement(
       sql: """
         INSERT INTO audit_entries (seq, recorded_at, actor_user_id, action, target, subject, outcome, detail, reason, break_glass,
           leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-      arguments: [
-        seq, entry.recordedAt, actor, entry.action, target, subject, entry.outcome, detail, entry.reason.map { Data($0) },
-        breakGlass ? 1 : 0, Data(leafHash),
-      ])
+        """
+    ).execute(arguments: [
+      seq, entry.recordedAt, actor, entry.action, target, subject, entry.outcome, detail, entry.reason.map { Data($0) },
+      breakGlass ? 1 : 0, Data(leafHash),
+    ])
     let before = frontier.subtrees.count
     frontier.append(leafHash: leafHash)
     try AuditTree.save(db, frontier, unchangedPrefix: min(before, frontier.subtrees.count) - 1)
@@ -37,14 +37,14 @@ enum AuditLog {
     _ db: Database, metadata: VaultMetadata, signer: borrowing SigningKeyPair, signerName: String, signerID: Int64
   ) throws {
     let frontier = try AuditTree.load(db)
-    let last = try Int.fetchOne(db, sql: "SELECT max(tree_size) FROM audit_checkpoints") ?? 0
+    let last = try Int.fetchOne(db.cachedStatement(sql: "SELECT max(tree_size) FROM audit_checkpoints")) ?? 0
     guard frontier.size > last else { return }
     let now = Timestamp.now()
     let checkpoint = Checkpoint(origin: origin(metadata), size: frontier.size, root: frontier.root, extensions: ["time \(now)"])
     let note = try SignedNote.sign(text: checkpoint.text, name: keyName(metadata, user: signerName), with: signer)
-    try db.execute(
-      sql: "INSERT INTO audit_checkpoints (tree_size, root_hash, note, signer_user_id, created_at) VALUES (?, ?, ?, ?, ?)",
-      arguments: [frontier.size, Data(checkpoint.root), note.encoded, signerID, now])
+    try db.cachedStatement(
+      sql: "INSERT INTO audit_checkpoints (tree_size, root_hash, note, signer_user_id, created_at) VALUES (?, ?, ?, ?, ?)"
+    ).execute(arguments: [frontier.size, Data(checkpoint.root), note.encoded, signerID, now])
   }
 
   /// The checkpoint origin line: names the vault by its id.
@@ -57,17 +57,17 @@ enum AuditLog {
 /// The Merkle tree's right edge, kept in the database so each append costs O(log n).
 enum AuditTree {
   static func load(_ db: Database) throws -> MerkleFrontier {
-    guard let size = try Int.fetchOne(db, sql: "SELECT size FROM audit_tree_state WHERE singleton = 1") else {
+    guard let size = try Int.fetchOne(db.cachedStatement(sql: "SELECT size FROM audit_tree_state WHERE singleton = 1")) else {
       return try rebuild(db)
     }
     // max(seq) is an index lookup; counting rows would make every append cost O(n). A row
     // deleted from the middle is left for `haven audit verify` to name.
-    let last = try Int.fetchOne(db, sql: "SELECT max(seq) FROM audit_entries") ?? 0
+    let last = try Int.fetchOne(db.cachedStatement(sql: "SELECT max(seq) FROM audit_entries")) ?? 0
     guard size == last else {
       throw VaultError.databaseDamaged(
         "the audit log ends at entry \(last) but its tree at \(size): it was edited outside haven (run 'haven audit verify')")
     }
-    let subtrees = try Row.fetchAll(db, sql: "SELECT height, hash FROM audit_frontier ORDER BY position").map {
+    let subtrees = try Row.fetchAll(db.cachedStatement(sql: "SELECT height, hash FROM audit_frontier ORDER BY position")).map {
       MerkleFrontier.Subtree(height: $0["height"], hash: [UInt8]($0["hash"] as Data))
     }
     return MerkleFrontier(subtrees: subtrees, size: size)
@@ -75,11 +75,11 @@ enum AuditTree {
 
   static func save(_ db: Database, _ frontier: MerkleFrontier, unchangedPrefix: Int) throws {
     let keep = max(unchangedPrefix, 0)
-    try db.execute(sql: "DELETE FROM audit_frontier WHERE position >= ?", arguments: [keep])
+    try db.cachedStatement(sql: "DELETE FROM audit_frontier WHERE position >= ?").execute(arguments: [keep])
     for (position, subtree) in frontier.subtrees.enumerated().dropFirst(keep) {
-      try db.execute(
-        sql: "INSERT INTO audit_frontier (position, height, hash) VALUES (?, ?, ?)",
-        arguments: [position, subtree.height, Data(subtree.hash)])
+      try db.cachedStatement(sql: "INSERT INTO audit_frontier (position, height, hash) VALUES (?, ?, ?)").execute(arguments: [
+        position, subtree.height, Data(subtree.hash),
+      ])
     }
     try db.execute(
       sql:
@@ -98,7 +98,9 @@ enum AuditTree {
         throw VaultError.databaseDamaged(
           "audit entries are not numbered 1, 2, 3, ...: entry \(entry.seq) follows \(frontier.size)")
       }
-      try db.execute(sql: "UPDATE audit_entries SET leaf_hash = ? WHERE seq = ?", arguments: [Data(entry.leafHash), entry.seq])
+      try db.cachedStatement(sql: "UPDATE audit_entries SET leaf_hash = ? WHERE seq = ?").execute(arguments: [
+        Data(entry.leafHash), entry.seq,
+      ])
       frontier.append(leafHash: entry.leafHash)
     }
     try save(db, frontier, unchangedPrefix: 0)

@@ -45,14 +45,13 @@ extension VaultSession {
   func writeIndexes(
     _ db: Database, survivorID: Int64, team: TeamRecord, reference: SurvivorReference, details: SurvivorDetails
   ) throws {
-    try db.execute(sql: "DELETE FROM survivor_index WHERE survivor_id = ?", arguments: [survivorID])
+    try db.cachedStatement(sql: "DELETE FROM survivor_index WHERE survivor_id = ?").execute(arguments: [survivorID])
     var entries: [(BlindIndexKind, String)] = [(.reference, reference.description), (.name, details.name)]
     entries += details.aliases.map { (.name, $0) }
     if let birth = details.dateOfBirth { entries.append((.dateOfBirth, birth.description)) }
     if let external = details.externalID { entries.append((.externalID, external)) }
     for (kind, text) in entries {
-      try db.execute(
-        sql: "INSERT INTO survivor_index (survivor_id, team_id, kind, value) VALUES (?, ?, ?, ?)",
+      try db.cachedStatement(sql: "INSERT INTO survivor_index (survivor_id, team_id, kind, value) VALUES (?, ?, ?, ?)").execute(
         arguments: [survivorID, team.id, kind.rawValue, Data(try indexValue(db, team: team, kind: kind, text))])
     }
   }
@@ -156,6 +155,6 @@ extension VaultSession {
   /// Allocates the next id of a table inside the current write transaction (ids are needed
   /// before encryption, because each field's associated data names its row).
   func nextID(_ db: Database, table: String) throws -> Int64 {
-    (try Int64.fetchOne(db, sql: "SELECT max(id) FROM \(table)") ?? 0) + 1
+    (try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM \(table)")) ?? 0) + 1
   }
 }

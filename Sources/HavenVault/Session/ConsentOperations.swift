@@ -24,7 +24,9 @@ extension VaultSession {
       let exists =
         try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM partner_agencies WHERE name = ?)", arguments: [name]) ?? false
       guard !exists else { throw VaultError.alreadyExists(kind: "agency", name: name) }
-      try db.execute(sql: "INSERT INTO partner_agencies (name, created_at) VALUES (?, ?)", arguments: [name, Timestamp.now()])
+      try db.cachedStatement(sql: "INSERT INTO partner_agencies (name, created_at) VALUES (?, ?)").execute(arguments: [
+        name, Timestamp.now(),
+      ])
       try record(db, action: .agencyAdd, target: "agency:\(name)")
     }
   }
@@ -71,17 +73,17 @@ extension VaultSession {
     func sealed(_ value: String?, _ field: String, _ protection: FieldProtection = .statistics) -> Data? {
       keys.column(value, table: "consent_event", id: id, field: field, protection)
     }
-    try db.execute(
+    try db.cachedStatement(
       sql: """
         INSERT INTO consent_events (id, survivor_id, purpose, decision, decided_on, method, expires, recorded_by, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-      arguments: [
-        id, row.id, sealed(purpose.description, "purpose"), sealed(decision.rawValue, "decision"),
-        sealed(date.description, "decided_on"),
-        sealed(method.rawValue, "method"), sealed(expires?.description, "expires"), sealed(user.name, "recorded_by", .team),
-        Timestamp.now(),
-      ])
+        """
+    ).execute(arguments: [
+      id, row.id, sealed(purpose.description, "purpose"), sealed(decision.rawValue, "decision"),
+      sealed(date.description, "decided_on"),
+      sealed(method.rawValue, "method"), sealed(expires?.description, "expires"), sealed(user.name, "recorded_by", .team),
+      Timestamp.now(),
+    ])
     return id
   }
 

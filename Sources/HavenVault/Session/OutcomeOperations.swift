@@ -17,18 +17,18 @@ extension VaultSession {
     func sealed(_ field: String, _ value: String, _ protection: FieldProtection = .statistics) -> Data? {
       keys.column(value, table: "outcome_assessment", id: id, field: field, protection)
     }
-    try db.execute(
+    try db.cachedStatement(
       sql: """
         INSERT INTO outcome_assessments (id, survivor_id, stage, assessed_on, wellbeing, self, trauma, relationships, recorded_by,
           created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-      arguments: [
-        id, row.id, sealed("stage", assessment.stage.rawValue), sealed("assessed_on", assessment.date.description),
-        sealed("wellbeing", String(assessment.ratings[.wellbeing]!)), sealed("self", String(assessment.ratings[.selfRegard]!)),
-        sealed("trauma", String(assessment.ratings[.trauma]!)),
-        sealed("relationships", String(assessment.ratings[.relationships]!)),
-        sealed("recorded_by", user.name, .team), Timestamp.now(),
-      ])
+        """
+    ).execute(arguments: [
+      id, row.id, sealed("stage", assessment.stage.rawValue), sealed("assessed_on", assessment.date.description),
+      sealed("wellbeing", String(assessment.ratings[.wellbeing]!)), sealed("self", String(assessment.ratings[.selfRegard]!)),
+      sealed("trauma", String(assessment.ratings[.trauma]!)),
+      sealed("relationships", String(assessment.ratings[.relationships]!)),
+      sealed("recorded_by", user.name, .team), Timestamp.now(),
+    ])
     try record(db, action: .outcomeCreate, target: "outcome_assessment:\(id)", subject: try subject(db, row, keys))
     return id
   }

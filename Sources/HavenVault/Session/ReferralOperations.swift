@@ -19,17 +19,17 @@ extension VaultSession {
     func sealed(_ value: String?, _ field: String, _ protection: FieldProtection = .statistics) -> Data? {
       keys.column(value, table: "referral", id: id, field: field, protection)
     }
-    try db.execute(
+    try db.cachedStatement(
       sql: """
         INSERT INTO referrals (id, survivor_id, referral_date, referrer_type, referrer_role, pathway, service, age_band, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-      arguments: [
-        id, row.id, sealed(referral.date.description, "referral_date"), sealed(referral.referrerType.rawValue, "referrer_type"),
-        sealed(referral.referrerRole, "referrer_role", .team), sealed(referral.pathway.rawValue, "pathway"),
-        sealed(referral.service, "service"), sealed(AgeBand.at(referral: referral.date, birth: birth).rawValue, "age_band"),
-        Timestamp.now(),
-      ])
+        """
+    ).execute(arguments: [
+      id, row.id, sealed(referral.date.description, "referral_date"), sealed(referral.referrerType.rawValue, "referrer_type"),
+      sealed(referral.referrerRole, "referrer_role", .team), sealed(referral.pathway.rawValue, "pathway"),
+      sealed(referral.service, "service"), sealed(AgeBand.at(referral: referral.date, birth: birth).rawValue, "age_band"),
+      Timestamp.now(),
+    ])
     try insertReferralEvent(
       db, keys, referralID: id, sequence: 1, change: try ReferralStatusChange(status: .referred, date: referral.date))
     try record(db, action: .referralCreate, target: "referral:\(id)", subject: try subject(db, row, keys))
@@ -66,16 +66,16 @@ extension VaultSession {
     func sealed(_ value: String?, _ field: String, _ protection: FieldProtection = .statistics) -> Data? {
       keys.column(value, table: "referral_event", id: id, field: field, protection)
     }
-    try db.execute(
+    try db.cachedStatement(
       sql: """
         INSERT INTO referral_events (id, referral_id, sequence, status, event_date, service, reason, recorded_by, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-      arguments: [
-        id, referralID, sequence, sealed(change.status.rawValue, "status"), sealed(change.date.description, "event_date"),
-        sealed(change.service, "service"), sealed(change.reason, "reason"), sealed(user.name, "recorded_by", .team),
-        Timestamp.now(),
-      ])
+        """
+    ).execute(arguments: [
+      id, referralID, sequence, sealed(change.status.rawValue, "status"), sealed(change.date.description, "event_date"),
+      sealed(change.service, "service"), sealed(change.reason, "reason"), sealed(user.name, "recorded_by", .team),
+      Timestamp.now(),
+    ])
   }
 
   /// Like `withCaseFile`, for an operation named by referral id.

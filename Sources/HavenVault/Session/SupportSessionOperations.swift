@@ -16,16 +16,16 @@ extension VaultSession {
     func sealed(_ value: String?, _ field: String, _ protection: FieldProtection = .statistics) -> Data? {
       keys.column(value, table: "support_session", id: id, field: field, protection)
     }
-    try db.execute(
+    try db.cachedStatement(
       sql: """
         INSERT INTO support_sessions (id, survivor_id, session_date, minutes, kind, attendance, worker, notes, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-      arguments: [
-        id, row.id, sealed(session.date.description, "session_date"), sealed(String(session.minutes), "minutes"),
-        sealed(session.kind.rawValue, "kind"), sealed(session.attendance.rawValue, "attendance"),
-        sealed(session.worker ?? user.name, "worker", .team), sealed(session.notes, "notes", .team), Timestamp.now(),
-      ])
+        """
+    ).execute(arguments: [
+      id, row.id, sealed(session.date.description, "session_date"), sealed(String(session.minutes), "minutes"),
+      sealed(session.kind.rawValue, "kind"), sealed(session.attendance.rawValue, "attendance"),
+      sealed(session.worker ?? user.name, "worker", .team), sealed(session.notes, "notes", .team), Timestamp.now(),
+    ])
     try record(db, action: .sessionCreate, target: "support_session:\(id)", subject: try subject(db, row, keys))
     return id
   }

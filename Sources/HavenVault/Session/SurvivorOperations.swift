@@ -113,9 +113,9 @@ extension VaultSession {
         keys.recordKey, key: wrapping,
         context: RecordKeyContext.encode(
           vaultID: metadata.vaultID, binding: binding, teamID: current.id, version: current.currentKeyVersion))
-      try db.execute(
-        sql: "UPDATE survivors SET team_id = ?, team_key_version = ?, wrapped_record_key = ?, updated_at = ? WHERE id = ?",
-        arguments: [current.id, current.currentKeyVersion, Data(envelope), Timestamp.now(), row.id])
+      try db.cachedStatement(
+        sql: "UPDATE survivors SET team_id = ?, team_key_version = ?, wrapped_record_key = ?, updated_at = ? WHERE id = ?"
+      ).execute(arguments: [current.id, current.currentKeyVersion, Data(envelope), Timestamp.now(), row.id])
       try writeIndexes(db, survivorID: row.id, team: current, reference: reference, details: details)
     }
   }
@@ -143,22 +143,24 @@ extension VaultSession {
     }
     let now = Timestamp.now()
     arguments += [now, now]
-    try db.execute(
+    try db.cachedStatement(
       sql: """
         INSERT INTO survivors (id, team_id, team_key_version, wrapped_record_key, key_version, statistics_ephemeral_key,
           wrapped_statistics_key, \(columns), created_at, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, \(placeholders), ?, ?)
-        """, arguments: StatementArguments(arguments))
+        """
+    ).execute(arguments: StatementArguments(arguments))
     try writeIndexes(db, survivorID: id, team: team, reference: reference, details: details)
     return (id, reference)
   }
 
   func nextReference(_ db: Database, year: Int) throws -> SurvivorReference {
-    try db.execute(
+    try db.cachedStatement(
       sql: """
         INSERT INTO reference_counters (year, last_number) VALUES (?, 1)
         ON CONFLICT(year) DO UPDATE SET last_number = last_number + 1
-        """, arguments: [year])
+        """
+    ).execute(arguments: [year])
     let number = try Int.fetchOne(db, sql: "SELECT last_number FROM reference_counters WHERE year = ?", arguments: [year]) ?? 1
     return SurvivorReference(year: year, number: number)
   }
