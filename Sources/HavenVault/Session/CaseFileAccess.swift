@@ -114,12 +114,14 @@ extension VaultSession {
 
   /// The one way to touch an existing case file: role check, then in one transaction locate the
   /// survivor in the user's teams, unwrap their keys, act, and append the audit entry.
+  /// `bodyAudits`: the body appends its own entry naming the record it creates (a referral, a
+  /// session, an outcome), so no second, generic entry is written.
   func withCaseFile<T>(
-    _ reference: SurvivorReference, action: AuditAction, detail: String? = nil,
+    _ reference: SurvivorReference, action: AuditAction, detail: String? = nil, bodyAudits: Bool = false,
     _ body: (Database, SurvivorRow, borrowing CaseKeys) throws -> T
   ) throws(VaultError) -> T {
     try withSurvivor(
-      action: action, requested: "survivor", requestedSubject: reference, detail: detail,
+      action: action, requested: "survivor", requestedSubject: reference, detail: detail, bodyAudits: bodyAudits,
       locate: { db in
         let row = try locateSurvivor(db, reference)
         return (row, "survivor:\(row.id)")
@@ -130,7 +132,7 @@ extension VaultSession {
   /// survivor's pseudonymous subject) in one transaction. A refusal is audited against what was
   /// asked for: `requested`, and the pseudonym of `requestedSubject` (never the reference itself).
   func withSurvivor<T>(
-    action: AuditAction, requested: String, requestedSubject: SurvivorReference?, detail: String?,
+    action: AuditAction, requested: String, requestedSubject: SurvivorReference?, detail: String?, bodyAudits: Bool = false,
     locate: (Database) throws -> (SurvivorRow, String), _ body: (Database, SurvivorRow, borrowing CaseKeys) throws -> T
   ) throws(VaultError) -> T {
     try authorize(.handleCaseRecords, action: action, target: requested)
@@ -139,7 +141,7 @@ extension VaultSession {
       let (row, target) = try locate(db)
       let keys = try caseKeys(db, row)
       let result = try body(db, row, keys)
-      try record(db, action: action, target: target, subject: try subject(db, row, keys), detail: detail)
+      if !bodyAudits { try record(db, action: action, target: target, subject: try subject(db, row, keys), detail: detail) }
       return result
     }
   }

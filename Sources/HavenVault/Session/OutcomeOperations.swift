@@ -3,7 +3,9 @@ import GRDB
 
 extension VaultSession {
   public func recordOutcome(_ reference: SurvivorReference, _ assessment: NewOutcomeAssessment) throws(VaultError) -> Int64 {
-    try withCaseFile(reference, action: .outcomeCreate) { db, row, keys in try insertOutcome(db, row, keys, assessment) }
+    try withCaseFile(reference, action: .outcomeCreate, bodyAudits: true) { db, row, keys in
+      try insertOutcome(db, row, keys, assessment)
+    }
   }
 
   public func outcomes(_ reference: SurvivorReference) throws(VaultError) -> [OutcomeAssessment] {

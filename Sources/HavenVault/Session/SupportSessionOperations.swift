@@ -3,7 +3,9 @@ import GRDB
 
 extension VaultSession {
   public func recordSession(_ reference: SurvivorReference, _ session: NewSupportSession) throws(VaultError) -> Int64 {
-    try withCaseFile(reference, action: .sessionCreate) { db, row, keys in try insertSession(db, row, keys, session) }
+    try withCaseFile(reference, action: .sessionCreate, bodyAudits: true) { db, row, keys in
+      try insertSession(db, row, keys, session)
+    }
   }
 
   public func supportSessions(_ reference: SurvivorReference) throws(VaultError) -> [SupportSession] {
