@@ -10,7 +10,7 @@ public enum MerkleTree {
   public typealias Hash = [UInt8]
 
   public static func leafHash(_ data: [UInt8]) -> Hash { SHA256.hash([0x00] + data) }
-  public static func nodeHash(_ left: Hash, _ right: Hash) -> Hash { SHA256.hash([0x01] + left + right) }
+  public static func nodeHash(_ left: Hash, _ right: Hash) -> Hash { SHA256.hash(prefix: 0x01, left, right) }
   /// The root of the empty tree: SHA-256 of the empty string.
   public static let emptyRoot = SHA256.hash([])
 

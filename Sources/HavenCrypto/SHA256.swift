@@ -10,18 +10,16 @@ public enum SHA256 {
     return output
   }
 
-  /// SHA-256 of one prefix byte followed by `message`, without concatenating them: RFC 6962 leaf
-  /// hashes over large logs are computed this way.
-  public static func hash(prefix: UInt8, _ message: UnsafeRawBufferPointer) -> [UInt8] {
+  /// SHA-256 of a prefix byte and two byte strings (an RFC 6962 node), without concatenating them.
+  public static func hash(prefix: UInt8, _ first: [UInt8], _ second: [UInt8]) -> [UInt8] {
     SodiumRuntime.ensureInitialized()
     var state = crypto_hash_sha256_state()
-    var first = prefix
+    var byte = prefix
     var output = [UInt8](repeating: 0, count: Int(crypto_hash_sha256_BYTES))
     crypto_hash_sha256_init(&state)
-    crypto_hash_sha256_update(&state, &first, 1)
-    if let base = message.baseAddress {
-      crypto_hash_sha256_update(&state, base.assumingMemoryBound(to: UInt8.self), UInt64(message.count))
-    }
+    crypto_hash_sha256_update(&state, &byte, 1)
+    crypto_hash_sha256_update(&state, first, UInt64(first.count))
+    crypto_hash_sha256_update(&state, second, UInt64(second.count))
     crypto_hash_sha256_final(&state, &output)
     return output
   }

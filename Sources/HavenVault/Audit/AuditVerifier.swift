@@ -126,20 +126,16 @@ public struct AuditVerifier {
     var leaves: [MerkleTree.Hash] = []
     var lastSignedSize = 0
     var tailIsFailedUnlocks = true
-    var encoder = AuditLeafEncoder()
-    let rows = try Row.fetchCursor(db, sql: AuditLeafEncoder.selection)
-    let unlock = Array(AuditAction.unlock.rawValue.utf8)
-    let failed = Array(AuditOutcome.failed.rawValue.utf8)
+    let rows = try Row.fetchCursor(db, sql: "SELECT * FROM audit_entries ORDER BY seq")
     while let row = try rows.next() {
-      let seq: Int64 = row[0]
+      let entry = AuditEntry(row: row)
       let expected = Int64(frontier.size) + 1
-      if seq != expected {
-        fail("entry \(expected) is missing: the log jumps from entry \(expected - 1) to \(seq) (deleted or renumbered)")
+      if entry.seq != expected {
+        fail("entry \(expected) is missing: the log jumps from entry \(expected - 1) to \(entry.seq) (deleted or renumbered)")
       }
-      let leafHash = try encoder.leafHash(row)
-      let storedMatches = try row.withUnsafeData(atIndex: 10) { stored in stored.map { $0.elementsEqual(leafHash) } ?? true }
-      if !storedMatches {
-        fail("entry \(seq) was altered: its content no longer matches its recorded leaf hash")
+      let leafHash = entry.leafHash
+      if let stored = row["leaf_hash"] as Data?, [UInt8](stored) != leafHash {
+        fail("entry \(entry.seq) was altered: its content no longer matches its recorded leaf hash")
       }
       frontier.append(leafHash: leafHash)
       leaves.append(leafHash)
@@ -151,11 +147,8 @@ public struct AuditVerifier {
         }
         lastSignedSize = frontier.size
         tailIsFailedUnlocks = true
-      } else {
-        let isFailedUnlock =
-          try row.withUnsafeData(atIndex: 3) { $0.map { $0.elementsEqual(unlock) } ?? false }
-          && (try row.withUnsafeData(atIndex: 6) { $0.map { $0.elementsEqual(failed) } ?? false })
-        if !isFailedUnlock { tailIsFailedUnlocks = false }
+      } else if !(entry.action == AuditAction.unlock.rawValue && entry.outcome == AuditOutcome.failed.rawValue) {
+        tailIsFailedUnlocks = false
       }
     }
     let size = frontier.size
