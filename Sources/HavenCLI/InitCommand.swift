@@ -42,7 +42,8 @@ struct InitCommand: ParsableCommand {
   func run() throws {
     let path = try global.vaultPath()
     // The admin's own passphrase, typed twice at a prompt.
-    let passphrase = try PassphraseSource.new(fromFile: global.passphraseFile, prompt: "Passphrase for \(admin): ")
+    let passphrase = try PassphraseSource.current(
+      fromFile: global.passphraseFile, confirm: true, prompt: "Passphrase for \(admin): ")
     var outputDescriptor: Int32 = STDOUT_FILENO
     if let recoveryKeyOut {
       outputDescriptor = open(recoveryKeyOut, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)

@@ -10,8 +10,8 @@ import HavenVault
 /// environment variable (documented as less safe: other processes of the same user may read it),
 /// then a no-echo prompt on the terminal. The bytes go straight into guarded memory.
 enum PassphraseSource {
-  static func current(fromFile path: String?) throws -> Passphrase {
-    try obtain(file: path, environment: "HAVEN_PASSPHRASE", prompt: "Passphrase: ", confirm: false)
+  static func current(fromFile path: String?, confirm: Bool = false, prompt: String = "Passphrase: ") throws -> Passphrase {
+    try obtain(file: path, environment: "HAVEN_PASSPHRASE", prompt: prompt, confirm: confirm)
   }
 
   static func new(fromFile path: String?, confirm: Bool = true, prompt: String = "New passphrase: ") throws -> Passphrase {

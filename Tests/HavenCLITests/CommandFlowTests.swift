@@ -75,6 +75,12 @@ struct CommandFlowTests {
 
   @Test("the passphrase can come from HAVEN_PASSPHRASE, and is never accepted as an argument")
   func passphraseSources() throws {
+    let fresh = try CLIFixture(initialise: false)
+    let created = try fresh.run(
+      ["init", "--admin", "ada", "--kdf", "interactive", "--recovery-key-out", fresh.recoveryFile],
+      environment: ["HAVEN_PASSPHRASE": CLIFixture.adminSecret])
+    #expect(created.status == 0, "\(created.stderr)")
+    #expect(try fresh.asAdmin(["status"]).status == 0)
     let cli = try CLIFixture()
     let result = try cli.run(["status", "--user", "ada"], environment: ["HAVEN_PASSPHRASE": CLIFixture.adminSecret])
     #expect(result.status == 0)
