@@ -97,10 +97,13 @@ public final class Vault: @unchecked Sendable {
           db, kind: .audit, teamID: nil, version: 1, recipient: nil, sealed: auditToRecovery, grantedBy: adminID)
         try KeyGrantStore.insert(
           db, kind: .audit, teamID: nil, version: 1, recipient: adminID, sealed: auditToAdmin, grantedBy: adminID)
-        try AuditLog.append(
+        let writer = AuditWriter()
+        try writer.append(
           db, actor: adminID, action: .vaultCreate, target: "vault:\(vaultName)", detail: "kdf=\(kdfLevel.rawValue)")
         guard let metadata = try VaultMetadata.load(db) else { throw VaultError.storageFailure("vault metadata was not written") }
-        try AuditLog.checkpoint(db, metadata: metadata, signer: adminKeys.signing, signerName: adminName, signerID: adminID)
+        try AuditLog.checkpoint(
+          db, metadata: metadata, signer: adminKeys.signing, signerName: adminName, signerID: adminID,
+          frontier: try writer.finish(db))
       }
       let vault = try Vault.open(at: directory.path)
       return CreatedVault(vault: vault, recoveryKey: recovery)

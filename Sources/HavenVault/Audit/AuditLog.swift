@@ -7,36 +7,25 @@ import HavenCrypto
 /// commit or roll back with it: there is no access without its entry, and no entry a checkpoint
 /// does not cover once its transaction commits (docs/FORMAT.md, "Audit log").
 enum AuditLog {
+  /// Appends one entry in a transaction of its own (vault creation, failed unlocks).
   static func append(
     _ db: Database, actor: Int64?, action: AuditAction, target: String? = nil, subject: String? = nil,
     outcome: AuditOutcome = .ok, detail: String? = nil, reason: (Int64) -> [UInt8]? = { _ in nil }, breakGlass: Bool = false
   ) throws {
-    var frontier = try AuditTree.load(db)
-    let seq = Int64(frontier.size) + 1
-    let entry = AuditEntry(
-      seq: seq, recordedAt: Timestamp.now(), actorUserID: actor, action: action.rawValue, target: target, subject: subject,
-      outcome: outcome.rawValue, detail: detail, reason: reason(seq), breakGlass: breakGlass)
-    let leafHash = entry.leafHash
-    try db.cachedStatement(
-      sql: """
-        INSERT INTO audit_entries (seq, recorded_at, actor_user_id, action, target, subject, outcome, detail, reason, break_glass,
-          leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """
-    ).execute(arguments: [
-      seq, entry.recordedAt, actor, entry.action, target, subject, entry.outcome, detail, entry.reason.map { Data($0) },
-      breakGlass ? 1 : 0, Data(leafHash),
-    ])
-    let before = frontier.subtrees.count
-    frontier.append(leafHash: leafHash)
-    try AuditTree.save(db, frontier, unchangedPrefix: min(before, frontier.subtrees.count) - 1)
+    let writer = AuditWriter()
+    try writer.append(
+      db, actor: actor, action: action, target: target, subject: subject, outcome: outcome, detail: detail, reason: reason,
+      breakGlass: breakGlass)
+    _ = try writer.finish(db)
   }
 
   /// Writes a checkpoint for the current tree, signed by the acting user, if entries were added
   /// since the last one. Called at the end of every write transaction of an unlocked user.
   static func checkpoint(
-    _ db: Database, metadata: VaultMetadata, signer: borrowing SigningKeyPair, signerName: String, signerID: Int64
+    _ db: Database, metadata: VaultMetadata, signer: borrowing SigningKeyPair, signerName: String, signerID: Int64,
+    frontier known: MerkleFrontier? = nil
   ) throws {
-    let frontier = try AuditTree.load(db)
+    let frontier = try known ?? AuditTree.load(db)
     let last = try Int.fetchOne(db.cachedStatement(sql: "SELECT max(tree_size) FROM audit_checkpoints")) ?? 0
     guard frontier.size > last else { return }
     let now = Timestamp.now()
@@ -54,7 +43,48 @@ enum AuditLog {
   static func keyName(_ metadata: VaultMetadata, user: String) -> String { origin(metadata) + "/" + user }
 }
 
-/// The Merkle tree's right edge, kept in the database so each append costs O(log n).
+/// Appends entries within one transaction, keeping the tree's right edge in memory and writing
+/// it back once, at `finish`. Every append of a transaction must go through the same writer:
+/// a second writer would read a stale edge.
+final class AuditWriter {
+  private var frontier: MerkleFrontier?
+  /// Subtrees below this position are unchanged since the edge was loaded.
+  private var unchanged = Int.max
+
+  func append(
+    _ db: Database, actor: Int64?, action: AuditAction, target: String? = nil, subject: String? = nil,
+    outcome: AuditOutcome = .ok, detail: String? = nil, reason: (Int64) -> [UInt8]? = { _ in nil }, breakGlass: Bool = false
+  ) throws {
+    var edge = try frontier ?? AuditTree.load(db)
+    let seq = Int64(edge.size) + 1
+    let entry = AuditEntry(
+      seq: seq, recordedAt: Timestamp.now(), actorUserID: actor, action: action.rawValue, target: target, subject: subject,
+      outcome: outcome.rawValue, detail: detail, reason: reason(seq), breakGlass: breakGlass)
+    let leafHash = entry.leafHash
+    try db.cachedStatement(
+      sql: """
+        INSERT INTO audit_entries (seq, recorded_at, actor_user_id, action, target, subject, outcome, detail, reason, break_glass,
+          leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+    ).execute(arguments: [
+      seq, entry.recordedAt, actor, entry.action, target, subject, entry.outcome, detail, entry.reason.map { Data($0) },
+      breakGlass ? 1 : 0, Data(leafHash),
+    ])
+    let before = edge.subtrees.count
+    edge.append(leafHash: leafHash)
+    unchanged = min(unchanged, min(before, edge.subtrees.count) - 1)
+    frontier = edge
+  }
+
+  /// Writes the edge back if entries were appended; returns it (nil when nothing was appended).
+  func finish(_ db: Database) throws -> MerkleFrontier? {
+    guard let frontier else { return nil }
+    try AuditTree.save(db, frontier, unchangedPrefix: unchanged)
+    return frontier
+  }
+}
+
+/// The Merkle tree's right edge, kept in the database so each transaction costs O(log n).
 enum AuditTree {
   static func load(_ db: Database) throws -> MerkleFrontier {
     guard let size = try Int.fetchOne(db.cachedStatement(sql: "SELECT size FROM audit_tree_state WHERE singleton = 1")) else {

@@ -23,6 +23,8 @@ struct KeyDuties {
   let holder: any KeyHolder
   let actorID: Int64
   let scope: TeamScope
+  /// The writer of the caller's transaction.
+  let audit: AuditWriter
 
   /// Returns how many keys were generated or delivered.
   @discardableResult
@@ -62,7 +64,7 @@ struct KeyDuties {
       try grant(db, key, kind: .team, teamID: team.id, version: currentVersion, to: nil)
       try db.execute(
         sql: "UPDATE teams SET current_key_version = ?, rotation_due = 0 WHERE id = ?", arguments: [currentVersion, team.id])
-      try AuditLog.append(
+      try audit.append(
         db, actor: actorID, action: currentVersion == 1 ? .keyGenerate : .keyRotate, target: "team:\(team.name)",
         detail: "version \(currentVersion) sealed to \(members.count) member(s) and the recovery key")
       actions += 1
@@ -78,7 +80,7 @@ struct KeyDuties {
       else { continue }
       for recipient in lacking {
         try grant(db, key, kind: .team, teamID: team.id, version: version, to: recipient)
-        try AuditLog.append(
+        try audit.append(
           db, actor: actorID, action: .keyDeliver, target: "team:\(team.name)",
           detail: "version \(version) to user \(try userName(db, recipient))")
         actions += 1
@@ -102,7 +104,7 @@ struct KeyDuties {
     else { return 0 }
     for recipient in lacking {
       try grant(db, key, kind: kind, teamID: nil, version: 1, to: recipient)
-      try AuditLog.append(
+      try audit.append(
         db, actor: actorID, action: .keyDeliver, target: "key:\(kind.rawValue)", detail: "to user \(try userName(db, recipient))")
     }
     return lacking.count
@@ -133,10 +135,12 @@ extension VaultSession {
   /// Done at every unlock by admins and workers (team keys) and by every user (role keys), so
   /// pending deliveries complete as soon as any holder uses the vault.
   func performKeyDuties() throws(VaultError) {
-    let duties = KeyDuties(
-      metadata: metadata, holder: UserKeyHolder(self), actorID: user.id,
-      scope: user.role.mayJoinTeams ? .memberOf(user.id) : .noTeams)
-    _ = try transaction { db in try duties.perform(db) }
+    _ = try transaction { db in
+      try KeyDuties(
+        metadata: metadata, holder: UserKeyHolder(self), actorID: user.id,
+        scope: user.role.mayJoinTeams ? .memberOf(user.id) : .noTeams, audit: auditWriter
+      ).perform(db)
+    }
   }
 
   /// Opens (and caches) this user's grant of one version of a team's key.

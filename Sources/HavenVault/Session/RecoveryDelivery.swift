@@ -13,9 +13,10 @@ extension VaultSession {
       try recordDenied(.recoveryUse, target: "vault", detail: "recovery key of another vault")
       throw .recoveryKeyInvalid("it is not this vault's recovery key")
     }
-    let duties = KeyDuties(metadata: metadata, holder: RecoveryKeyHolder(recoveryKey), actorID: user.id, scope: .allTeams)
+    let holder = RecoveryKeyHolder(recoveryKey)
     return try transaction { db in
-      let count = try duties.perform(db)
+      let count = try KeyDuties(metadata: metadata, holder: holder, actorID: user.id, scope: .allTeams, audit: auditWriter)
+        .perform(db)
       try record(
         db, action: .recoveryUse, target: "vault", detail: "\(count) key(s) generated or delivered")
       return count

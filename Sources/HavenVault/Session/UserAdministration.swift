@@ -31,7 +31,8 @@ extension VaultSession {
             Timestamp.now(), user.id,
           ])
         try record(db, action: .userAdd, target: "user:\(name)", detail: "role \(role.rawValue)")
-        try KeyDuties(metadata: metadata, holder: UserKeyHolder(self), actorID: user.id, scope: .noTeams).perform(db)
+        try KeyDuties(metadata: metadata, holder: UserKeyHolder(self), actorID: user.id, scope: .noTeams, audit: auditWriter)
+          .perform(db)
       }
     } catch {
       vault.directory.remove(path)
@@ -83,7 +84,8 @@ extension VaultSession {
       try KeyGrantStore.deleteAll(db, recipient: target.id)
       try record(
         db, action: .userPassphraseChange, target: "user:\(name)", detail: "keys reset by admin")
-      try KeyDuties(metadata: metadata, holder: UserKeyHolder(self), actorID: user.id, scope: .noTeams).perform(db)
+      try KeyDuties(metadata: metadata, holder: UserKeyHolder(self), actorID: user.id, scope: .noTeams, audit: auditWriter)
+        .perform(db)
       try vault.directory.writeAtomically(keyFile.encoded, to: vault.directory.keyFilePath(user: name))
     }
   }

@@ -14,6 +14,7 @@ public final class VaultSession: @unchecked Sendable {
   /// Why the user is accessing records this session (`--reason`); recorded, encrypted for
   /// auditors, in every audit entry the session writes.
   public var accessReason: String?
+  private var activeWriter: AuditWriter?
   /// Set for a break-glass session (`--break-glass REASON`): survivors outside the user's teams
   /// become reachable for reading, and every entry the session writes is flagged.
   public var breakGlassReason: String? {
@@ -39,13 +40,26 @@ public final class VaultSession: @unchecked Sendable {
   }
 
   /// Every write of an unlocked user: `body`, then, in the same transaction, a checkpoint of the
-  /// audit tree signed with the user's Ed25519 key if `body` appended entries.
+  /// audit tree signed with the user's Ed25519 key if `body` appended entries. Entries are
+  /// appended through one `AuditWriter` per transaction (`auditWriter`).
   func signedWrite<T>(_ body: (Database) throws -> T) throws -> T {
     try vault.database.write { db in
+      let writer = AuditWriter()
+      activeWriter = writer
+      defer { activeWriter = nil }
       let result = try body(db)
-      try AuditLog.checkpoint(db, metadata: metadata, signer: keys.signing, signerName: user.name, signerID: user.id)
+      if let frontier = try writer.finish(db) {
+        try AuditLog.checkpoint(
+          db, metadata: metadata, signer: keys.signing, signerName: user.name, signerID: user.id, frontier: frontier)
+      }
       return result
     }
+  }
+
+  /// The writer of the transaction in progress. Every session write runs inside `signedWrite`.
+  var auditWriter: AuditWriter {
+    guard let activeWriter else { preconditionFailure("an audit entry was appended outside signedWrite") }
+    return activeWriter
   }
 
   /// Appends an audit entry as this user, with the session's reason for access.
@@ -62,7 +76,7 @@ public final class VaultSession: @unchecked Sendable {
           context: AssociatedData.encode(domain: "haven.audit.reason.v1", [.bytes(self.metadata.vaultID), .integer(seq)]))
       }
     }
-    try AuditLog.append(
+    try auditWriter.append(
       db, actor: user.id, action: action, target: target, subject: subject, outcome: outcome, detail: detail,
       reason: sealedReason,
       breakGlass: breakGlass || breakGlassReason != nil)
