@@ -62,12 +62,7 @@ public enum MerkleTree {
       guard sn != 0 else { return false }
       if fn & 1 == 1 || fn == sn {
         result = nodeHash(node, result)
-        if fn & 1 == 0 {
-          repeat {
-            fn >>= 1
-            sn >>= 1
-          } while fn & 1 == 0 && fn != 0
-        }
+        if fn & 1 == 0 { shiftWhileEven(&fn, &sn) }
       } else {
         result = nodeHash(result, node)
       }
@@ -98,12 +93,7 @@ public enum MerkleTree {
       if fn & 1 == 1 || fn == sn {
         fr = nodeHash(node, fr)
         sr = nodeHash(node, sr)
-        if fn & 1 == 0 {
-          repeat {
-            fn >>= 1
-            sn >>= 1
-          } while fn & 1 == 0 && fn != 0
-        }
+        if fn & 1 == 0 { shiftWhileEven(&fn, &sn) }
       } else {
         sr = nodeHash(sr, node)
       }
@@ -111,6 +101,15 @@ public enum MerkleTree {
       sn >>= 1
     }
     return fr == oldRoot && sr == newRoot && sn == 0
+  }
+
+  /// The step both RFC 9162 verifications share: shift both indexes right until the first is
+  /// odd or zero.
+  private static func shiftWhileEven(_ fn: inout Int, _ sn: inout Int) {
+    repeat {
+      fn >>= 1
+      sn >>= 1
+    } while fn & 1 == 0 && fn != 0
   }
 
   static func largestPowerOfTwo(below n: Int) -> Int {

@@ -68,6 +68,23 @@ public struct ConsentEvent: Sendable, Equatable {
   public let recordedBy: String
 }
 
+extension ConsentEvent {
+  /// Decodes one stored event, given a way to open its fields (with a record's case keys, or
+  /// with the statistics key alone): the one decoder for both paths.
+  static func decode(id: Int64, recordedBy: String, _ open: (String) throws -> String?) throws -> ConsentEvent {
+    func required(_ field: String) throws -> String {
+      guard let value = try open(field) else { throw VaultError.databaseDamaged("consent event \(id) has no \(field)") }
+      return value
+    }
+    return ConsentEvent(
+      id: id, purpose: try ConsentPurpose(parsing: try required("purpose")),
+      decision: try ConsentDecision.parse(try required("decision"), field: "decision"),
+      date: try CalendarDate(parsing: try required("decided_on")),
+      method: try ConsentMethod.parse(try required("method"), field: "method"),
+      expires: try open("expires").map { try CalendarDate(parsing: $0) }, recordedBy: recordedBy)
+  }
+}
+
 /// The effect of a history at one instant.
 public struct ConsentState: Sendable, Equatable {
   public enum Status: String, Sendable {

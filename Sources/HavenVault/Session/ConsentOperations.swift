@@ -127,18 +127,10 @@ extension VaultSession {
     try Row.fetchAll(db, sql: "SELECT * FROM consent_events WHERE survivor_id = ? ORDER BY id", arguments: [row.id]).map {
       stored in
       let id: Int64 = stored["id"]
-      func text(_ field: String, _ protection: FieldProtection = .statistics) throws -> String {
-        try keys.requiredColumn(stored, table: "consent_event", id: id, field: field, protection)
+      let recordedBy = try keys.requiredColumn(stored, table: "consent_event", id: id, field: "recorded_by", .team)
+      return try ConsentEvent.decode(id: id, recordedBy: recordedBy) { field in
+        try keys.column(stored, table: "consent_event", id: id, field: field, .statistics)
       }
-      return ConsentEvent(
-        id: id, purpose: try ConsentPurpose(parsing: try text("purpose")),
-        decision: try ConsentDecision.parse(try text("decision"), field: "decision"),
-        date: try CalendarDate(parsing: try text("decided_on")),
-        method: try ConsentMethod.parse(try text("method"), field: "method"),
-        expires: try keys.column(stored, table: "consent_event", id: id, field: "expires", .statistics).map {
-          try CalendarDate(parsing: $0)
-        },
-        recordedBy: try text("recorded_by", .team))
     }
   }
 }

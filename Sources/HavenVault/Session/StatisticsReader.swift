@@ -82,14 +82,8 @@ extension VaultSession {
           record: RecordBinding(table: "consent_event", recordID: id), field: field, keyVersion: keyVersion)
         return try FieldCipher.openStatistical([UInt8](data), key: key, binding: binding, vaultID: metadata.vaultID)
       }
-      let purpose = try ConsentPurpose(parsing: try text("purpose") ?? "")
-      guard purpose == .statistics else { continue }
-      history.append(
-        ConsentEvent(
-          id: id, purpose: purpose, decision: try ConsentDecision.parse(try text("decision") ?? "", field: "decision"),
-          date: try CalendarDate(parsing: try text("decided_on") ?? ""),
-          method: try ConsentMethod.parse(try text("method") ?? "", field: "method"),
-          expires: try text("expires").map { try CalendarDate(parsing: $0) }, recordedBy: ""))
+      let event = try ConsentEvent.decode(id: id, recordedBy: "", text)
+      if event.purpose == .statistics { history.append(event) }
     }
     return ConsentLedger.state(of: .statistics, in: history, on: day)
   }
