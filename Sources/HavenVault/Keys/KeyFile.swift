@@ -16,7 +16,8 @@ struct KeyFile: Equatable {
   let userName: String
   let boxPublicKey: BoxPublicKey
   let signingPublicKey: SigningPublicKey
-  let sealedSecrets: [UInt8]
+  /// Filled in last by `seal`: the ciphertext authenticates the header as associated data.
+  var sealedSecrets: [UInt8]
 
   var header: [UInt8] {
     var bytes = KeyFile.magic + [KeyFile.formatVersion, KeyFile.algorithmArgon2id13]
@@ -57,10 +58,7 @@ struct KeyFile: Equatable {
         }
       }
       let header = file.header
-      file = KeyFile(
-        limits: file.limits, salt: salt, vaultID: vaultID, userName: userName, boxPublicKey: file.boxPublicKey,
-        signingPublicKey: file.signingPublicKey,
-        sealedSecrets: secrets.withUnsafeBytes { XChaCha20Poly1305.seal($0, key: fileKey, associatedData: header) })
+      file.sealedSecrets = secrets.withUnsafeBytes { XChaCha20Poly1305.seal($0, key: fileKey, associatedData: header) }
       return file
     } catch {
       throw cryptoFailure(error, user: userName)
