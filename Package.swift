@@ -1,6 +1,6 @@
 // swift-tools-version:6.1
 // Haven: a secure, offline record vault for survivor-support services.
-// Dependency direction (never the other way): CSodium <- HavenCrypto <- HavenVault <- HavenImport <- HavenCLI.
+// Dependency direction (never the other way): CSodium <- HavenCrypto <- HavenVault <- HavenImport, HavenExport <- HavenCLI.
 import PackageDescription
 
 let package = Package(
@@ -32,10 +32,14 @@ let package = Package(
       name: "HavenImport",
       dependencies: ["HavenVault", .product(name: "CSV", package: "CSV.swift")]
     ),
+    .target(
+      name: "HavenExport",
+      dependencies: ["HavenVault", "HavenCrypto", .product(name: "CSV", package: "CSV.swift")]
+    ),
     .executableTarget(
       name: "HavenCLI",
       dependencies: [
-        "HavenVault", "HavenCrypto", "HavenImport",
+        "HavenVault", "HavenCrypto", "HavenImport", "HavenExport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -47,6 +51,7 @@ let package = Package(
       ]
     ),
     .testTarget(name: "HavenCryptoTests", dependencies: ["HavenCrypto"]),
+    .testTarget(name: "HavenExportTests", dependencies: ["HavenExport", "HavenVault", "HavenCrypto"]),
     .testTarget(name: "HavenImportTests", dependencies: ["HavenImport", "HavenVault", "HavenCrypto"]),
     .testTarget(
       name: "HavenVaultTests",

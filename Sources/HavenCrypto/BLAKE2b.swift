@@ -27,4 +27,22 @@ public enum BLAKE2b {
     }
     return output
   }
+
+  /// A key of another purpose derived from an X25519 secret: BLAKE2b keyed with the secret over a
+  /// context message. Lets the holder of one long-term secret (the statistics key) make keys
+  /// that only they can remake (per-recipient export pseudonyms) without storing new secrets.
+  public static func deriveKey<Target: KeyPurpose>(
+    fromBoxSecret secret: borrowing SecretKey<BoxSecretKeyPurpose>, message: [UInt8], as _: Target.Type = Target.self
+  ) throws(CryptoError) -> SecretKey<Target> {
+    SodiumRuntime.ensureInitialized()
+    let output = try SecureBytes(count: Target.byteCount)
+    secret.withUnsafeBytes { keyBytes in
+      output.withUnsafeMutableBytes { out in
+        _ = crypto_generichash(
+          out.baseAddress!.assumingMemoryBound(to: UInt8.self), out.count, message, UInt64(message.count),
+          keyBytes.baseAddress!.assumingMemoryBound(to: UInt8.self), keyBytes.count)
+      }
+    }
+    return try SecretKey(adopting: output)
+  }
 }

@@ -99,3 +99,8 @@ public enum AuditReasonKeyPurpose: AEADKeyPurpose {
   public static let byteCount = 32
   public static let displayName = "audit reason key"
 }
+/// Encrypts one export file to its recipient; agreed per file with the recipient's public key.
+public enum ExportFileKeyPurpose: AEADKeyPurpose {
+  public static let byteCount = 32
+  public static let displayName = "export file key"
+}

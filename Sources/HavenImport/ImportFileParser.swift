@@ -13,6 +13,7 @@ public enum ImportFileParser {
     case .referrals: batch = .referrals(table.rows.compactMap { row in parseRow(row, &problems, referral) })
     case .sessions: batch = .sessions(table.rows.compactMap { row in parseRow(row, &problems, session) })
     case .outcomes: batch = .outcomes(table.rows.compactMap { row in parseRow(row, &problems, outcome) })
+    case .consents: batch = .consents(table.rows.compactMap { row in parseRow(row, &problems, consent) })
     }
     guard problems.isEmpty else { throw .rejected(problems) }
     return batch
@@ -113,6 +114,27 @@ public enum ImportFileParser {
       let assessment = try? NewOutcomeAssessment(stage: stage, date: date, ratings: ratings)
     else { return nil }
     return ImportedOutcome(survivor: survivor, assessment: assessment)
+  }
+
+  private static func consent(_ row: inout RowReader) -> ImportedConsent? {
+    let survivor = row.required("survivor").map(SurvivorLocator.init)
+    let purpose = row.checked("purpose", "not a consent purpose (support, statistics, evaluation, share:AGENCY, contact:METHOD)")
+    {
+      (try? ConsentPurpose(parsing: $0)) != nil
+    }
+    let decision = row.requiredTerm("decision", ConsentDecision.self)
+    let date = row.requiredDate("date")
+    let method = row.requiredTerm("method", ConsentMethod.self)
+    let expires = row.date("expires")
+    guard let survivor, let purpose, let decision, let date, let method else { return nil }
+    do {
+      let consent = try NewConsent(
+        purpose: try ConsentPurpose(parsing: purpose), decision: decision, date: date, method: method, expires: expires)
+      return ImportedConsent(survivor: survivor, consent: consent)
+    } catch {
+      row.problem("date", error.message)
+      return nil
+    }
   }
 }
 

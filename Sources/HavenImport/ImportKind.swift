@@ -2,7 +2,7 @@
 /// are lowercase; order does not matter; unknown columns are refused rather than ignored, so a
 /// misspelt column is never silently dropped.
 public enum ImportKind: String, CaseIterable, Sendable {
-  case survivors, referrals, sessions, outcomes
+  case survivors, referrals, sessions, outcomes, consents
 
   public var requiredColumns: [String] {
     switch self {
@@ -10,6 +10,7 @@ public enum ImportKind: String, CaseIterable, Sendable {
     case .referrals: ["survivor", "referral_date", "referrer_type", "pathway", "service"]
     case .sessions: ["survivor", "date", "minutes", "kind", "attendance"]
     case .outcomes: ["survivor", "stage", "date", "wellbeing", "self", "trauma", "relationships"]
+    case .consents: ["survivor", "purpose", "decision", "date", "method"]
     }
   }
 
@@ -27,6 +28,7 @@ public enum ImportKind: String, CaseIterable, Sendable {
       ]
     case .sessions: ["worker", "notes"]
     case .outcomes: []
+    case .consents: ["expires"]
     }
   }
 }

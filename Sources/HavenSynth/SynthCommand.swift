@@ -26,7 +26,7 @@ struct SynthCommand: ParsableCommand {
       services: services.split(separator: ",").map(String.init), random: SeededGenerator(seed: seed))
     let counts = try partnership.write(to: directory)
     print(
-      "wrote \(counts.survivors) survivors, \(counts.referrals) referrals, \(counts.sessions) sessions, \(counts.outcomes) outcomes to \(out)"
+      "wrote \(counts.survivors) survivors, \(counts.referrals) referrals, \(counts.sessions) sessions, \(counts.outcomes) outcomes, \(counts.consents) consent decisions to \(out)"
     )
   }
 }

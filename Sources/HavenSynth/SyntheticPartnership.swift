@@ -22,8 +22,8 @@ struct SyntheticPartnership {
   ]
   static let districts = [("Rotherham", 70), ("Sheffield", 12), ("Doncaster", 8), ("Barnsley", 6), ("Leeds", 4)]
 
-  /// Writes survivors.csv, referrals.csv, sessions.csv and outcomes.csv into `directory`.
-  mutating func write(to directory: URL) throws -> (survivors: Int, referrals: Int, sessions: Int, outcomes: Int) {
+  /// Writes survivors.csv, referrals.csv, sessions.csv, outcomes.csv and consents.csv into `directory`.
+  mutating func write(to directory: URL) throws -> (survivors: Int, referrals: Int, sessions: Int, outcomes: Int, consents: Int) {
     let survivorFile = try Sheet(
       directory.appendingPathComponent("survivors.csv"),
       header: [
@@ -44,6 +44,9 @@ struct SyntheticPartnership {
       header: [
         "survivor", "stage", "date", "wellbeing", "self", "trauma", "relationships",
       ])
+    let consentFile = try Sheet(
+      directory.appendingPathComponent("consents.csv"), header: ["survivor", "purpose", "decision", "date", "method", "expires"])
+    var consents = 0
     let start = try CalendarDate(parsing: String(format: "%04d-04-01", year))
     let end = try CalendarDate(parsing: String(format: "%04d-03-31", year + 1))
     let days = start.days(until: end)
@@ -74,6 +77,7 @@ struct SyntheticPartnership {
         random.chance(0.3) ? "Synthetic note \(index): prefers contact in the afternoon" : "",
       ])
       counts.survivors += 1
+      consents += try writeConsents(consentFile, survivor: id, index: index, on: start)
       let referralCount = random.chance(0.12) ? 2 : 1
       for _ in 0..<referralCount {
         let referred = date(start, plus: Int.random(in: 0..<(days - 30), using: &random))
@@ -152,8 +156,33 @@ struct SyntheticPartnership {
         }
       }
     }
-    for sheet in [survivorFile, referralFile, sessionFile, outcomeFile] { sheet.close() }
-    return counts
+    for sheet in [survivorFile, referralFile, sessionFile, outcomeFile, consentFile] { sheet.close() }
+    return (counts.survivors, counts.referrals, counts.sessions, counts.outcomes, consents)
+  }
+
+  /// Statistics: most grant, some refuse, some withdraw later, some are never asked; evaluation:
+  /// fewer grant. Drawn from a generator of its own, so the other files do not change with it.
+  private func writeConsents(_ sheet: Sheet, survivor id: String, index: Int, on day: CalendarDate) throws -> Int {
+    var draw = SeededGenerator(seed: UInt64(index) &* 0x9E37_79B9_7F4A_7C15 &+ 1)
+    var rows = 0
+    let method = draw.pick([
+      (ConsentMethod.written.rawValue, 60), (ConsentMethod.verbal.rawValue, 30),
+      (ConsentMethod.competentYoungPerson.rawValue, 10),
+    ])
+    switch draw.pick([("grant", 82), ("refuse", 6), ("withdraw", 6), ("none", 6)]) {
+    case "grant": try sheet.row([id, "statistics", "granted", day.description, method, ""]); rows += 1
+    case "refuse": try sheet.row([id, "statistics", "refused", day.description, method, ""]); rows += 1
+    case "withdraw":
+      try sheet.row([id, "statistics", "granted", day.description, method, ""])
+      try sheet.row([id, "statistics", "withdrawn", date(day, plus: 100).description, method, ""])
+      rows += 2
+    default: break
+    }
+    if draw.chance(0.6) {
+      try sheet.row([id, "evaluation", "granted", day.description, method, ""])
+      rows += 1
+    }
+    return rows
   }
 
   private func date(_ from: CalendarDate, plus days: Int) -> CalendarDate {

@@ -33,20 +33,25 @@ public enum VaultError: Error, Equatable, Sendable {
   case recoveryKeyInvalid(String)
   case notInYourTeams(String)
   case underLegalHold(holdID: Int64, survivorID: Int64, placedAt: String)
+  /// A share or export the survivor has not consented to: not produced.
+  case consentNotGiven(purpose: String, status: String)
   case importRejected([ImportProblem])
   case storageFailure(String)
+  /// An export file that does not open: not sealed to this identity, altered, or not an export.
+  case exportInvalid(String)
 
   public var category: FailureCategory {
     switch self {
     case .invalidName, .invalidArgument, .unusablePassphrase: .usage
-    case .importRejected: .dataError
+    case .importRejected, .exportInvalid: .dataError
     case .newerFormat, .keyFileDamaged, .keyFileFromAnotherVault, .notAVault, .databaseDamaged,
       .fieldAuthenticationFailed, .recoveryKeyInvalid:
       .dataError
     case .noVault, .unknownUser, .notFound, .keyFileMissing: .notFound
     case .vaultAlreadyExists, .cannotCreate, .alreadyExists: .cannotCreate
     case .busy: .temporary
-    case .wrongPassphrase, .permissionDenied, .keyNotHeld, .notInYourTeams, .underLegalHold: .permissionDenied
+    case .wrongPassphrase, .permissionDenied, .keyNotHeld, .notInYourTeams, .underLegalHold, .consentNotGiven:
+      .permissionDenied
     case .storageFailure: .internalError
     }
   }
@@ -79,10 +84,13 @@ public enum VaultError: Error, Equatable, Sendable {
     case .recoveryKeyInvalid(let reason): "recovery key refused: \(reason)"
     case .underLegalHold(let hold, let survivor, let placedAt):
       "survivor \(survivor) is under legal hold #\(hold) (placed \(placedAt)); it cannot be erased until an admin lifts the hold"
+    case .consentNotGiven(let purpose, let status):
+      "not produced: the survivor's consent for \(purpose) is \(status); nothing was written"
     case .notInYourTeams(let what): "\(what) is not in your teams (it may not exist, or another team holds it)"
     case .importRejected(let problems):
       "the file was not imported: \(problems.count) problem(s) found; nothing was written"
     case .storageFailure(let detail): "storage failure: \(detail)"
+    case .exportInvalid(let reason): "the export cannot be opened: \(reason)"
     }
   }
 

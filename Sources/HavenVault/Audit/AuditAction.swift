@@ -50,6 +50,10 @@ public enum AuditAction: String, Sendable, CaseIterable {
   case holdList = "hold.list"
   case survivorErase = "survivor.erase"
   case retentionRead = "retention.read"
+  case exportReport = "export.report"
+  case exportRecords = "export.records"
+  case exportSubjectAccess = "export.subject-access"
+  case exportShare = "export.share"
 }
 
 /// How an audited attempt ended.

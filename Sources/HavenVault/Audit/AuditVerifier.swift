@@ -244,6 +244,20 @@ public struct AuditVerifier {
     return keys
   }
 
+  /// The current signing key of every active user, by signed-note key name: what a recipient
+  /// of exports (or a witness of checkpoints) should trust, once checked out of band.
+  public func currentSigners() throws(VaultError) -> [(keyName: String, publicKey: SigningPublicKey)] {
+    do {
+      return try database.read { db in
+        try Row.fetchAll(db, sql: "SELECT name, signing_public_key FROM users WHERE removed_at IS NULL ORDER BY name").map {
+          (AuditLog.keyName(metadata, user: $0["name"]), try SigningPublicKey(bytes: [UInt8]($0["signing_public_key"] as Data)))
+        }
+      }
+    } catch {
+      throw VaultError.wrapping(error)
+    }
+  }
+
   /// The latest signed checkpoint note, for an auditor to keep outside the vault as a witness.
   public func latestCheckpoint() throws(VaultError) -> String {
     do {

@@ -56,6 +56,29 @@ public enum ConsentMethod: String, CaseTerm {
   case competentYoungPerson = "competent-young-person"
 }
 
+/// A decision as a worker (or an import file) records it: refuses a date in the future, an
+/// expiry not after the decision, and an expiry on anything but a grant.
+public struct NewConsent: Sendable {
+  public let purpose: ConsentPurpose
+  public let decision: ConsentDecision
+  public let date: CalendarDate
+  public let method: ConsentMethod
+  public let expires: CalendarDate?
+
+  public init(
+    purpose: ConsentPurpose, decision: ConsentDecision, date: CalendarDate, method: ConsentMethod, expires: CalendarDate? = nil
+  ) throws(VaultError) {
+    guard date <= CalendarDate.today() else { throw .invalidArgument("the consent date \(date) is in the future") }
+    if let expires, expires <= date { throw .invalidArgument("the expiry \(expires) is not after the consent date \(date)") }
+    if expires != nil && decision != .granted { throw .invalidArgument("only a grant can have an expiry or review date") }
+    self.purpose = purpose
+    self.decision = decision
+    self.date = date
+    self.method = method
+    self.expires = expires
+  }
+}
+
 /// One recorded decision. The history is append-only: a change of mind is a new event.
 public struct ConsentEvent: Sendable, Equatable {
   public let id: Int64

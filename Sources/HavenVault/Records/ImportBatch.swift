@@ -58,12 +58,22 @@ public struct ImportedOutcome: Sendable {
   }
 }
 
+public struct ImportedConsent: Sendable {
+  public let survivor: SurvivorLocator
+  public let consent: NewConsent
+  public init(survivor: SurvivorLocator, consent: NewConsent) {
+    self.survivor = survivor
+    self.consent = consent
+  }
+}
+
 /// A whole import file, parsed. It is written all at once or not at all.
 public enum ImportBatch: Sendable {
   case survivors([ImportedRow<ImportedSurvivor>])
   case referrals([ImportedRow<ImportedReferral>])
   case sessions([ImportedRow<ImportedSession>])
   case outcomes([ImportedRow<ImportedOutcome>])
+  case consents([ImportedRow<ImportedConsent>])
 
   public var count: Int {
     switch self {
@@ -71,6 +81,7 @@ public enum ImportBatch: Sendable {
     case .referrals(let rows): rows.count
     case .sessions(let rows): rows.count
     case .outcomes(let rows): rows.count
+    case .consents(let rows): rows.count
     }
   }
 }

@@ -24,6 +24,10 @@ extension VaultSession {
         summary = try importForSurvivors(db, rows, locator: \.survivor, progress, check: { _, _ in }) { db, row, keys, value in
           _ = try insertOutcome(db, row, keys, value.assessment)
         }
+      case .consents(let rows):
+        summary = try importForSurvivors(db, rows, locator: \.survivor, progress, check: { _, _ in }) { db, row, keys, value in
+          try insertImportedConsent(db, row, keys, value.consent)
+        }
       }
       try record(db, action: .importRecords, detail: "\(summary.recordsWritten) record(s)")
       return summary

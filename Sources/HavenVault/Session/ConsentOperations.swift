@@ -44,12 +44,22 @@ extension VaultSession {
     _ reference: SurvivorReference, purpose: ConsentPurpose, decision: ConsentDecision, date: CalendarDate, method: ConsentMethod,
     expires: CalendarDate? = nil
   ) throws(VaultError) -> Int64 {
-    guard date <= CalendarDate.today() else { throw .invalidArgument("the consent date \(date) is in the future") }
-    if let expires, expires <= date { throw .invalidArgument("the expiry \(expires) is not after the consent date \(date)") }
-    if expires != nil && decision != .granted { throw .invalidArgument("only a grant can have an expiry or review date") }
+    let consent = try NewConsent(purpose: purpose, decision: decision, date: date, method: method, expires: expires)
     return try withCaseFile(reference, action: .consentRecord, detail: "\(purpose) \(decision.rawValue)") { db, row, keys in
-      try insertConsent(db, row, keys, purpose: purpose, decision: decision, date: date, method: method, expires: expires)
+      try insertConsent(
+        db, row, keys, purpose: consent.purpose, decision: consent.decision, date: consent.date, method: consent.method,
+        expires: consent.expires)
     }
+  }
+
+  /// An imported decision: written and audited as if recorded by hand.
+  func insertImportedConsent(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ consent: NewConsent) throws {
+    let id = try insertConsent(
+      db, row, keys, purpose: consent.purpose, decision: consent.decision, date: consent.date, method: consent.method,
+      expires: consent.expires)
+    try record(
+      db, action: .consentRecord, target: "consent_event:\(id)", subject: try subject(db, row, keys),
+      detail: "\(consent.purpose) \(consent.decision.rawValue), imported")
   }
 
   private func insertConsent(

@@ -1,0 +1,123 @@
+/// How a published count is shown.
+public enum CellProtection: String, Sendable, Codable {
+  case shown
+  /// 1 to threshold-1: shown as "<5".
+  case primary
+  /// Hidden only so that a primary cell cannot be worked out from a total or a difference.
+  case secondary
+}
+
+/// A set of published counts and the additive relations between them (a total equals the sum of
+/// its parts). Cells that are small are suppressed (primary); then more cells are suppressed
+/// (secondary) until no suppressed cell can be worked out exactly from the published cells and
+/// the relations: each suppressed cell must stay a free variable of the linear system (checked
+/// exactly, by Gaussian elimination over the suppressed cells). docs/export.md cites the
+/// guidance followed.
+public struct ProtectedTable: Sendable {
+  public private(set) var values: [Int]
+  public private(set) var protection: [CellProtection]
+  /// Each relation: the cell that is the total, and the cells that sum to it.
+  public let relations: [(total: Int, parts: [Int])]
+  /// Cells published elsewhere in the same output (a total repeated in the headline), so never
+  /// chosen for secondary suppression.
+  public let pinned: Set<Int>
+
+  public init(values: [Int], relations: [(total: Int, parts: [Int])], pinned: Set<Int> = []) {
+    self.values = values
+    self.protection = Array(repeating: .shown, count: values.count)
+    self.relations = relations
+    self.pinned = pinned
+  }
+
+  /// Applies primary suppression (1...threshold-1) and then secondary suppression.
+  public mutating func protect(threshold: Int) {
+    for (index, value) in values.enumerated() where value > 0 && value < threshold {
+      protection[index] = .primary
+    }
+    while let exposed = recoverableCells().first {
+      guard let complement = complementCell(for: exposed) else { break }
+      protection[complement] = .secondary
+    }
+  }
+
+  /// The suppressed cells an attacker could compute exactly from what is published.
+  public func recoverableCells() -> [Int] {
+    let hidden = protection.indices.filter { protection[$0] != .shown }
+    guard !hidden.isEmpty else { return [] }
+    let column = Dictionary(uniqueKeysWithValues: hidden.enumerated().map { ($1, $0) })
+    // One row per relation, over the hidden cells only (published cells move to the right side).
+    var matrix: [[Double]] = relations.compactMap { relation in
+      var row = Array(repeating: 0.0, count: hidden.count)
+      if let c = column[relation.total] { row[c] -= 1 }
+      for part in relation.parts { if let c = column[part] { row[c] += 1 } }
+      return row.contains { $0 != 0 } ? row : nil
+    }
+    let pivots = Self.reduce(&matrix, columns: hidden.count)
+    var determined: [Int] = []
+    for (row, pivot) in pivots.enumerated() {
+      let others = (0..<hidden.count).filter { $0 != pivot && abs(matrix[row][$0]) > 1e-9 }
+      if others.isEmpty { determined.append(hidden[pivot]) }
+    }
+    return determined.sorted()
+  }
+
+  /// The published cell to hide so that `cell` stops being recoverable: in a relation holding
+  /// `cell`, the smallest positive published part (a part rather than a total, so totals stay
+  /// visible where they can), or failing that any published cell of that relation.
+  private func complementCell(for cell: Int) -> Int? {
+    let holding = relations.filter { $0.total == cell || $0.parts.contains(cell) }
+    var best: (cell: Int, rank: (Int, Int))?
+    for relation in holding {
+      for candidate in relation.parts + [relation.total]
+      where protection[candidate] == .shown && candidate != cell && !pinned.contains(candidate) {
+        let isTotal = candidate == relation.total ? 1 : 0
+        let rank = (values[candidate] > 0 ? 0 : 1, isTotal)
+        let key = (rank.0, rank.1)
+        if best == nil || key < best!.rank || (key == best!.rank && values[candidate] < values[best!.cell]) {
+          best = (candidate, key)
+        }
+      }
+    }
+    return best?.cell
+  }
+
+  /// Reduced row echelon form in place; returns the pivot column of each nonzero row.
+  private static func reduce(_ matrix: inout [[Double]], columns: Int) -> [Int] {
+    var pivots: [Int] = []
+    var row = 0
+    for column in 0..<columns where row < matrix.count {
+      guard let pivotRow = (row..<matrix.count).first(where: { abs(matrix[$0][column]) > 1e-9 }) else { continue }
+      matrix.swapAt(row, pivotRow)
+      let scale = matrix[row][column]
+      matrix[row] = matrix[row].map { $0 / scale }
+      for other in 0..<matrix.count where other != row && abs(matrix[other][column]) > 1e-9 {
+        let factor = matrix[other][column]
+        matrix[other] = zip(matrix[other], matrix[row]).map { $0 - factor * $1 }
+      }
+      pivots.append(column)
+      row += 1
+    }
+    return pivots
+  }
+}
+
+/// The rules a report is published under (docs/export.md, "Disclosure control").
+public struct DisclosureRules: Sendable, Equatable {
+  /// Counts from 1 to threshold-1 are suppressed; 0 is shown.
+  public var threshold: Int
+  /// Median and 90th percentile need at least this many values.
+  public var minimumForQuantiles: Int
+
+  public init(threshold: Int = 5) {
+    self.threshold = threshold
+    self.minimumForQuantiles = 2 * threshold
+  }
+
+  /// A share is shown only when its base is published and neither the count nor the rest of
+  /// the base is a small number (either would let a reader recover a suppressed count).
+  public func allowsShare(count: Int, base: Int) -> Bool {
+    guard base >= threshold else { return false }
+    let small = 1..<threshold
+    return !small.contains(count) && !small.contains(base - count)
+  }
+}

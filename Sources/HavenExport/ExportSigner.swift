@@ -1,0 +1,69 @@
+import Foundation
+import HavenCrypto
+import HavenVault
+
+/// Assembles, signs and seals an export in the name of the unlocked user: the manifest names
+/// the vault, the recipient and the signer, and carries the audit checkpoint current when the
+/// data was read. Every export is audited with its content hash and recipient fingerprint.
+public struct ExportSigner {
+  public let session: VaultSession
+
+  public init(session: VaultSession) { self.session = session }
+
+  public struct Request: Sendable {
+    public let kind: String
+    public let title: String
+    public let parameters: [String: String]
+    public let consent: ConsentFilterSummary?
+    public let disclosureNotes: [String]
+    public let entries: [ExportEntry]
+    public let auditCheckpoint: String
+
+    public init(
+      kind: String, title: String, parameters: [String: String], consent: ConsentFilterSummary?, disclosureNotes: [String],
+      entries: [ExportEntry], auditCheckpoint: String
+    ) {
+      self.kind = kind
+      self.title = title
+      self.parameters = parameters
+      self.consent = consent
+      self.disclosureNotes = disclosureNotes
+      self.entries = entries
+      self.auditCheckpoint = auditCheckpoint
+    }
+  }
+
+  /// Signs the request's manifest; `recipient` nil makes an unsealed (`--plain`) copy.
+  public func sign(_ request: Request, recipient: RecipientPublicKey?) throws(VaultError) -> ExportFile.Signed {
+    let manifest = ExportManifest(
+      kind: request.kind, title: request.title,
+      vault: .init(id: Hex.encode(session.vault.metadata.vaultID), name: session.vault.metadata.name),
+      recipient: recipient.map { .init(publicKey: Hex.encode($0.key.bytes), fingerprint: $0.fingerprint) },
+      generatedBy: .init(
+        user: session.user.name, role: session.user.role.rawValue, keyName: session.signingKeyName,
+        publicKey: Hex.encode(session.signingPublicKey.bytes)),
+      generatedAt: ISO8601DateFormatter().string(from: Date()), parameters: request.parameters,
+      consent: request.consent.map { .init(purpose: $0.purpose, included: $0.included, excluded: $0.excluded) },
+      disclosureNotes: request.disclosureNotes, auditCheckpoint: request.auditCheckpoint,
+      files: request.entries.map(\.record), contentHash: ExportManifest.contentHash(request.entries))
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    guard let json = try? encoder.encode(manifest) else { throw .storageFailure("could not encode the export manifest") }
+    let signature = session.signExport(manifest: Array(json))
+    return ExportFile.Signed(manifestJSON: Array(json), signature: signature.signature, entries: request.entries)
+  }
+
+  /// Records the export in the audit log; call once the file is ready to be written.
+  public func audit(
+    _ signed: ExportFile.Signed, action: AuditAction, survivor: SurvivorReference? = nil, recipient: RecipientPublicKey?
+  )
+    throws(VaultError)
+  {
+    let manifest = try ExportOpener.decodeManifest(signed.manifestJSON)
+    try session.recordExport(
+      action, survivor: survivor,
+      detail:
+        "\(manifest.kind) to \(recipient.map { "recipient \($0.fingerprint)" } ?? "an unsealed copy"), content sha256 \(manifest.contentHash)"
+    )
+  }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import HavenVault
+
+/// Redacts third parties from free text in a subject-access export (docs/export.md,
+/// "Redaction"). A survivor is entitled to their own information, not other people's: names of
+/// related people and of staff, and UK identifiers that are not the survivor's own (phone
+/// numbers, emails, NHS numbers with a valid check digit, National Insurance numbers,
+/// postcodes) are replaced with a bracketed label saying what was withheld.
+public struct Redactor: Sendable {
+  /// One replacement made: what kind of thing, and the text it replaced (for measuring the
+  /// rules against a corpus; never written to an export).
+  public struct Redaction: Sendable, Equatable {
+    public let kind: String
+    public let original: String
+  }
+
+  /// The survivor's own identifiers, which stay.
+  public struct OwnIdentifiers: Sendable {
+    public var phone: String?
+    public var email: String?
+    public var postcode: String?
+    public var nhsNumber: String?
+
+    public init(phone: String? = nil, email: String? = nil, postcode: String? = nil, nhsNumber: String? = nil) {
+      self.phone = phone
+      self.email = email
+      self.postcode = postcode
+      self.nhsNumber = nhsNumber
+    }
+  }
+
+  let own: OwnIdentifiers
+  /// Third-party names and what replaces them, longest first so "Mark Smith" goes before "Mark".
+  let names: [(name: String, label: String)]
+
+  /// `thirdParties`: full names of related people; `staff`: user names and their roles.
+  public init(own: OwnIdentifiers, thirdParties: [String], staff: [String: Role]) {
+    self.own = own
+    var names: [(String, String)] = []
+    for person in thirdParties {
+      names.append((person, "[third party]"))
+      // Parts of a name are used alone in notes ("Mark said..."); short parts are too ambiguous.
+      for part in person.split(separator: " ") where part.count >= 3 { names.append((String(part), "[third party]")) }
+    }
+    for (user, role) in staff { names.append((user, "[\(Self.roleLabel(role))]")) }
+    self.names = names.sorted { $0.0.count > $1.0.count }
+  }
+
+  public static func roleLabel(_ role: Role?) -> String {
+    switch role {
+    case .worker: "support worker"
+    case .admin: "administrator"
+    case .auditor: "auditor"
+    case .reporting: "performance officer"
+    case nil: "staff member"
+    }
+  }
+
+  static let patterns: [(kind: String, label: String, regex: NSRegularExpression)] = [
+    ("email", "[email withheld]", #"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"#),
+    ("nhs-number", "[NHS number withheld]", #"(?<![\d+])\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)"#),
+    ("phone", "[phone number withheld]", #"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\d)"#),
+    (
+      "ni-number", "[National Insurance number withheld]",
+      #"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"#
+    ),
+    ("postcode", "[postcode withheld]", #"\b(?:[A-Z]{1,2}\d[A-Z\d]?|[A-Z]{1,2}\d{2}) ?\d[ABD-HJLNP-UW-Z]{2}\b"#),
+  ].map { ($0.0, $0.1, try! NSRegularExpression(pattern: $0.2, options: $0.0 == "email" ? [.caseInsensitive] : [])) }
+
+  /// The redacted text and every replacement made.
+  public func redact(_ text: String) -> (text: String, redactions: [Redaction]) {
+    var output = text
+    var redactions: [Redaction] = []
+    for pattern in Self.patterns {
+      output = replace(in: output, regex: pattern.regex) { match in
+        if pattern.kind == "nhs-number" && !Self.isValidNHSNumber(match) { return nil }
+        if isOwn(match, kind: pattern.kind) { return nil }
+        redactions.append(Redaction(kind: pattern.kind, original: match))
+        return pattern.label
+      }
+    }
+    for (name, label) in names {
+      let escaped = NSRegularExpression.escapedPattern(for: name)
+      guard
+        let regex = try? NSRegularExpression(pattern: "(?<![\\p{L}\\d])\(escaped)(?![\\p{L}\\d])", options: [.caseInsensitive])
+      else { continue }
+      output = replace(in: output, regex: regex) { match in
+        redactions.append(Redaction(kind: label == "[third party]" ? "third-party-name" : "staff-name", original: match))
+        return label
+      }
+    }
+    return (output, redactions)
+  }
+
+  private func replace(in text: String, regex: NSRegularExpression, _ label: (String) -> String?) -> String {
+    let source = text as NSString
+    var output = ""
+    var last = 0
+    for match in regex.matches(in: text, range: NSRange(location: 0, length: source.length)) {
+      let found = source.substring(with: match.range)
+      guard let replacement = label(found) else { continue }
+      output += source.substring(with: NSRange(location: last, length: match.range.location - last)) + replacement
+      last = match.range.location + match.range.length
+    }
+    return output + source.substring(from: last)
+  }
+
+  private func isOwn(_ match: String, kind: String) -> Bool {
+    func digits(_ text: String?) -> String? { text.map { $0.filter(\.isNumber) } }
+    func compact(_ text: String?) -> String? { text.map { $0.filter { !$0.isWhitespace }.uppercased() } }
+    switch kind {
+    case "email": return own.email.map { $0.lowercased() == match.lowercased() } ?? false
+    case "phone":
+      guard let mine = digits(own.phone), !mine.isEmpty else { return false }
+      let theirs = match.filter(\.isNumber)
+      return Self.nationalDigits(theirs) == Self.nationalDigits(mine)
+    case "nhs-number": return digits(own.nhsNumber) == match.filter(\.isNumber)
+    case "postcode": return compact(own.postcode) == compact(match)
+    default: return false
+    }
+  }
+
+  /// `+44 7700 900123` and `07700 900123` are one number.
+  static func nationalDigits(_ digits: String) -> String {
+    var national = digits
+    if national.hasPrefix("44") { national = "0" + national.dropFirst(2) }
+    if national.hasPrefix("00") { national = String(national.dropFirst()) }
+    return national
+  }
+
+  /// Modulus 11 check of the NHS Data Dictionary; a 10-digit run that fails is not masked.
+  static func isValidNHSNumber(_ text: String) -> Bool {
+    let digits = text.compactMap(\.wholeNumberValue)
+    guard digits.count == 10 else { return false }
+    let sum = (0..<9).reduce(0) { $0 + digits[$1] * (10 - $1) }
+    let check = (11 - sum % 11) % 11
+    return check != 10 && check == digits[9]
+  }
+}

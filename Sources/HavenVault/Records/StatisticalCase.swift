@@ -1,0 +1,60 @@
+/// One survivor as the `reporting` role sees them: statistical fields only (never a name, a
+/// contact detail, a note, a worker or a reference), decrypted with the statistics secret. This
+/// is everything a commissioner's report or a pseudonymised export may be computed from.
+public struct StatisticalCase: Sendable {
+  /// The vault's internal row number: stable, meaningless outside the vault, never exported.
+  public let survivorID: Int64
+  public let gender: Gender?
+  public let district: String?
+  public let cohort: Cohort?
+  public let referrals: [StatisticalReferral]
+  public let sessions: [StatisticalSession]
+  public let outcomes: [StatisticalOutcome]
+  /// The survivor's pseudonym for one export recipient, when the read was asked for one.
+  public let pseudonym: String?
+}
+
+public struct StatisticalReferral: Sendable, Equatable {
+  public let id: Int64
+  public let date: CalendarDate
+  public let referrerType: ReferrerType
+  public let pathway: Pathway
+  public let service: String
+  public let ageBand: AgeBand
+  public let events: [StatisticalReferralEvent]
+
+  /// The first date the referral reached `status`, if it has.
+  public func firstDate(of status: ReferralStatus) -> CalendarDate? {
+    events.first { $0.status == status }?.date
+  }
+}
+
+public struct StatisticalReferralEvent: Sendable, Equatable {
+  public let status: ReferralStatus
+  public let date: CalendarDate
+  public let service: String?
+  public let reason: String?
+}
+
+public struct StatisticalSession: Sendable, Equatable {
+  public let date: CalendarDate
+  public let minutes: Int
+  public let kind: SessionKind
+  public let attendance: Attendance
+}
+
+public struct StatisticalOutcome: Sendable, Equatable {
+  public let stage: OutcomeStage
+  public let date: CalendarDate
+  public let ratings: [OutcomeDomain: Int]
+}
+
+/// Who a statistical read left out for consent, by reason ("not asked", "refused", "withdrawn",
+/// "expired"), and how many it included.
+public struct ConsentFilterSummary: Sendable, Equatable {
+  public let purpose: String
+  public let included: Int
+  public let excluded: [String: Int]
+
+  public var excludedTotal: Int { excluded.values.reduce(0, +) }
+}

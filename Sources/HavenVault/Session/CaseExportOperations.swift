@@ -1,0 +1,156 @@
+import Foundation
+import GRDB
+import HavenCrypto
+
+/// Why one survivor's case file leaves the vault.
+public enum CaseExportPurpose: Sendable, Equatable {
+  /// The survivor's own right of access (UK GDPR article 15): no consent needed, and their
+  /// access history comes with it.
+  case subjectAccess
+  /// Sharing with a named partner agency: produced only while `share:AGENCY` consent is in effect.
+  case share(agency: String)
+
+  var action: AuditAction {
+    switch self {
+    case .subjectAccess: .exportSubjectAccess
+    case .share: .exportShare
+    }
+  }
+}
+
+/// One entry of a survivor's access history, with its proof of inclusion in the audit log.
+public struct AccessHistoryEntry: Sendable {
+  public let entry: AuditEntry
+  /// The role of the user who acted: a survivor sees roles, not staff names.
+  public let actorRole: Role?
+  public let proof: AuditInclusionProof
+}
+
+/// Everything a case export is made from, read in one audited transaction by a member of the
+/// survivor's team.
+public struct CaseExportRead: Sendable {
+  public let file: SurvivorFile
+  public let consent: [ConsentEvent]
+  /// Entries whose subject is this survivor, up to the checkpoint below (subject access only).
+  public let accessHistory: [AccessHistoryEntry]
+  /// The signed checkpoint every proof is against: the latest when the export was read.
+  public let checkpoint: String
+  /// Every user name in the vault and their role, so names can be reduced to roles.
+  public let staff: [String: Role]
+}
+
+/// What the vault signs an export with: the exporting user's Ed25519 key, under the same key
+/// name that signs their audit checkpoints (docs/FORMAT.md, "Export file").
+public struct ExportSignature: Sendable {
+  public let keyName: String
+  public let publicKey: SigningPublicKey
+  public let signature: [UInt8]
+}
+
+extension VaultSession {
+  /// Reads one survivor's whole case file for export (team members only). A share is refused,
+  /// audited, unless the survivor's consent to share with that agency is in effect on `day`.
+  public func readCaseForExport(
+    _ reference: SurvivorReference, purpose: CaseExportPurpose, on day: CalendarDate = CalendarDate.today()
+  ) throws(VaultError) -> CaseExportRead {
+    if case .share(let agency) = purpose {
+      let history = try withCaseFile(reference, action: .consentRead, detail: "share check") { db, row, keys in
+        guard
+          try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM partner_agencies WHERE name = ?)", arguments: [agency])
+            ?? false
+        else { throw VaultError.notFound(kind: "partner agency", name: agency) }
+        return try consentHistory(db, row, keys)
+      }
+      let consentPurpose = ConsentPurpose.share(agency: agency)
+      let state = ConsentLedger.state(of: consentPurpose, in: history, on: day)
+      guard state.isGiven else {
+        try recordDenied(
+          .exportShare, target: "agency:\(agency)", subject: reference, detail: "consent \(state.status.rawValue)")
+        throw .consentNotGiven(purpose: consentPurpose.description, status: state.status.rawValue)
+      }
+    }
+    return try withCaseFile(reference, action: purpose.action, detail: "read for export") { db, row, keys in
+      let pseudonym = try subject(db, row, keys)
+      guard
+        let checkpoint = try Row.fetchOne(
+          db, sql: "SELECT tree_size, note FROM audit_checkpoints ORDER BY tree_size DESC LIMIT 1")
+      else { throw VaultError.databaseDamaged("the audit log has no checkpoint") }
+      let staff = Dictionary(
+        uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT name, role FROM users").map {
+          ($0["name"] as String, Role(rawValue: $0["role"]) ?? .worker)
+        })
+      let history =
+        purpose == .subjectAccess
+        ? try accessHistory(db, subject: pseudonym, treeSize: checkpoint["tree_size"], note: checkpoint["note"]) : []
+      return CaseExportRead(
+        file: try buildFile(db, row, keys), consent: try consentHistory(db, row, keys), accessHistory: history,
+        checkpoint: checkpoint["note"], staff: staff)
+    }
+  }
+
+  /// The entries about one survivor, each with an RFC 6962 inclusion proof against the
+  /// checkpoint of `treeSize` leaves.
+  private func accessHistory(_ db: Database, subject: String, treeSize: Int, note: String) throws -> [AccessHistoryEntry] {
+    let entries = try Row.fetchAll(
+      db, sql: "SELECT * FROM audit_entries WHERE subject = ? AND seq <= ? ORDER BY seq", arguments: [subject, treeSize]
+    ).map(AuditEntry.init(row:))
+    guard !entries.isEmpty else { return [] }
+    let leaves = try Data.fetchAll(
+      db, sql: "SELECT leaf_hash FROM audit_entries WHERE seq <= ? ORDER BY seq", arguments: [treeSize]
+    ).map { [UInt8]($0) }
+    let roles = Dictionary(
+      uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, role FROM users").map {
+        ($0["id"] as Int64, Role(rawValue: $0["role"]))
+      })
+    return entries.map { entry in
+      let index = Int(entry.seq - 1)
+      return AccessHistoryEntry(
+        entry: entry, actorRole: entry.actorUserID.flatMap { roles[$0] ?? nil },
+        proof: AuditInclusionProof(
+          seq: entry.seq, leafIndex: index, leafData: entry.leafData, leafHash: entry.leafHash, treeSize: treeSize,
+          path: MerkleTree.inclusionProof(index: index, leaves[...]), checkpoint: note))
+    }
+  }
+
+  /// Signs an export manifest with this user's Ed25519 key. The bytes signed are
+  /// `encode("haven.export.signature.v1", [manifest])` (docs/FORMAT.md), so the signature cannot
+  /// be replayed as an audit checkpoint or anything else the key signs.
+  public func signExport(manifest: [UInt8]) -> ExportSignature {
+    let message = AssociatedData.encode(domain: "haven.export.signature.v1", [.bytes(manifest)])
+    return ExportSignature(
+      keyName: AuditLog.keyName(metadata, user: user.name), publicKey: keys.signing.publicKey,
+      signature: keys.signing.sign(message))
+  }
+
+  /// The latest signed audit checkpoint: exports carry it so a recipient can later check, with a
+  /// consistency proof, that the log their export was made from was never rewritten.
+  public func latestCheckpoint() throws(VaultError) -> String {
+    do {
+      guard
+        let note = try vault.database.read({ db in
+          try String.fetchOne(db, sql: "SELECT note FROM audit_checkpoints ORDER BY tree_size DESC LIMIT 1")
+        })
+      else { throw VaultError.databaseDamaged("the audit log has no checkpoint") }
+      return note
+    } catch {
+      throw VaultError.wrapping(error)
+    }
+  }
+
+  /// This user's Ed25519 public key, as it appears in their key name's signatures.
+  public var signingPublicKey: SigningPublicKey { keys.signing.publicKey }
+
+  /// The signed-note name this user's signatures carry (`haven/<vault id hex>/<user>`).
+  public var signingKeyName: String { AuditLog.keyName(metadata, user: user.name) }
+
+  /// Records that an export was written: what, for whom (key fingerprint), its content hash.
+  /// `survivor`: for a case export, the survivor's pseudonymous subject is recorded too.
+  public func recordExport(_ action: AuditAction, survivor: SurvivorReference? = nil, detail: String) throws(VaultError) {
+    guard [.exportReport, .exportRecords, .exportSubjectAccess, .exportShare].contains(action) else {
+      throw .invalidArgument("\(action.rawValue) is not an export action")
+    }
+    try transaction { db in
+      try record(db, action: action, target: "export", subject: try survivor.map { try subject(db, $0) }, detail: detail)
+    }
+  }
+}
