@@ -51,7 +51,11 @@ let package = Package(
       ]
     ),
     .testTarget(name: "HavenCryptoTests", dependencies: ["HavenCrypto"]),
-    .testTarget(name: "HavenExportTests", dependencies: ["HavenExport", "HavenVault", "HavenCrypto"]),
+    .testTarget(
+      name: "HavenExportTests",
+      dependencies: ["HavenExport", "HavenVault", "HavenCrypto", .product(name: "CSV", package: "CSV.swift")],
+      resources: [.copy("Fixtures")]
+    ),
     .testTarget(name: "HavenImportTests", dependencies: ["HavenImport", "HavenVault", "HavenCrypto"]),
     .testTarget(
       name: "HavenVaultTests",

@@ -34,10 +34,25 @@ public struct ProtectedTable: Sendable {
     for (index, value) in values.enumerated() where value > 0 && value < threshold {
       protection[index] = .primary
     }
-    while let exposed = recoverableCells().first {
-      guard let complement = complementCell(for: exposed) else { break }
-      protection[complement] = .secondary
+    while applySecondarySuppression() {}
+  }
+
+  /// Hides one more cell to protect a recoverable one; false when nothing is recoverable or
+  /// nothing is left to hide. Prefers a cell whose hiding makes the exposed cell unrecoverable
+  /// at once; among those, the smallest positive part (totals stay visible where they can).
+  private mutating func applySecondarySuppression() -> Bool {
+    for exposed in recoverableCells() {
+      let candidates = complementCandidates(for: exposed)
+      guard !candidates.isEmpty else { continue }
+      let fixing = candidates.first { candidate in
+        var trial = self
+        trial.protection[candidate] = .secondary
+        return !trial.recoverableCells().contains(exposed)
+      }
+      protection[fixing ?? candidates[0]] = .secondary
+      return true
     }
+    return false
   }
 
   /// The suppressed cells an attacker could compute exactly from what is published.
@@ -61,24 +76,20 @@ public struct ProtectedTable: Sendable {
     return determined.sorted()
   }
 
-  /// The published cell to hide so that `cell` stops being recoverable: in a relation holding
-  /// `cell`, the smallest positive published part (a part rather than a total, so totals stay
-  /// visible where they can), or failing that any published cell of that relation.
-  private func complementCell(for cell: Int) -> Int? {
-    let holding = relations.filter { $0.total == cell || $0.parts.contains(cell) }
-    var best: (cell: Int, rank: (Int, Int))?
-    for relation in holding {
+  /// Published, unpinned cells sharing a relation with `cell`, best first: positive before
+  /// zero (hiding a known zero protects nothing), parts before totals, smaller before larger.
+  private func complementCandidates(for cell: Int) -> [Int] {
+    var candidates: [(cell: Int, rank: (Int, Int, Int))] = []
+    for relation in relations where relation.total == cell || relation.parts.contains(cell) {
       for candidate in relation.parts + [relation.total]
-      where protection[candidate] == .shown && candidate != cell && !pinned.contains(candidate) {
-        let isTotal = candidate == relation.total ? 1 : 0
-        let rank = (values[candidate] > 0 ? 0 : 1, isTotal)
-        let key = (rank.0, rank.1)
-        if best == nil || key < best!.rank || (key == best!.rank && values[candidate] < values[best!.cell]) {
-          best = (candidate, key)
-        }
+      where protection[candidate] == .shown && candidate != cell && !pinned.contains(candidate)
+        && !candidates.contains(where: { $0.cell == candidate })
+      {
+        candidates.append(
+          (candidate, (values[candidate] > 0 ? 0 : 1, candidate == relation.total ? 1 : 0, values[candidate])))
       }
     }
-    return best?.cell
+    return candidates.sorted { $0.rank < $1.rank }.map(\.cell)
   }
 
   /// Reduced row echelon form in place; returns the pivot column of each nonzero row.

@@ -24,6 +24,12 @@ public enum ExportFile {
     public let signature: [UInt8]
     public let entries: [ExportEntry]
 
+    public init(manifestJSON: [UInt8], signature: [UInt8], entries: [ExportEntry]) {
+      self.manifestJSON = manifestJSON
+      self.signature = signature
+      self.entries = entries
+    }
+
     var payload: [UInt8] {
       AssociatedData.encode(
         domain: "haven.export.payload.v1", [.bytes(manifestJSON), .bytes(signature)] + entries.map { .bytes($0.contents) })

@@ -7,6 +7,13 @@ public struct QuasiIdentifiers: Hashable, Sendable {
   public var gender: String
   public var district: String
   public var cohort: String
+
+  public init(ageBand: String, gender: String, district: String, cohort: String) {
+    self.ageBand = ageBand
+    self.gender = gender
+    self.district = district
+    self.cohort = cohort
+  }
 }
 
 /// Makes a set of rows k-anonymous over their quasi-identifiers: every combination that

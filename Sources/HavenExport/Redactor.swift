@@ -31,18 +31,22 @@ public struct Redactor: Sendable {
 
   let own: OwnIdentifiers
   /// Third-party names and what replaces them, longest first so "Mark Smith" goes before "Mark".
-  let names: [(name: String, label: String)]
+  /// `exactCase`: two-letter name parts ("Jo") match only as written, capitalised.
+  let names: [(name: String, label: String, exactCase: Bool)]
 
   /// `thirdParties`: full names of related people; `staff`: user names and their roles.
   public init(own: OwnIdentifiers, thirdParties: [String], staff: [String: Role]) {
     self.own = own
-    var names: [(String, String)] = []
+    var names: [(String, String, Bool)] = []
     for person in thirdParties {
-      names.append((person, "[third party]"))
-      // Parts of a name are used alone in notes ("Mark said..."); short parts are too ambiguous.
-      for part in person.split(separator: " ") where part.count >= 3 { names.append((String(part), "[third party]")) }
+      names.append((person, "[third party]", false))
+      // Parts of a name are used alone in notes ("Mark said...", "Jo rang"). A two-letter part
+      // matches only capitalised, as a name is written; one letter is too ambiguous to use.
+      for part in person.split(separator: " ") where part.count >= 2 {
+        names.append((String(part), "[third party]", part.count == 2))
+      }
     }
-    for (user, role) in staff { names.append((user, "[\(Self.roleLabel(role))]")) }
+    for (user, role) in staff { names.append((user, "[\(Self.roleLabel(role))]", false)) }
     self.names = names.sorted { $0.0.count > $1.0.count }
   }
 
@@ -65,7 +69,12 @@ public struct Redactor: Sendable {
       #"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"#
     ),
     ("postcode", "[postcode withheld]", #"\b(?:[A-Z]{1,2}\d[A-Z\d]?|[A-Z]{1,2}\d{2}) ?\d[ABD-HJLNP-UW-Z]{2}\b"#),
-  ].map { ($0.0, $0.1, try! NSRegularExpression(pattern: $0.2, options: $0.0 == "email" ? [.caseInsensitive] : [])) }
+  ].map {
+    (
+      $0.0, $0.1,
+      try! NSRegularExpression(pattern: $0.2, options: ["email", "postcode"].contains($0.0) ? [.caseInsensitive] : [])
+    )
+  }
 
   /// The redacted text and every replacement made.
   public func redact(_ text: String) -> (text: String, redactions: [Redaction]) {
@@ -79,10 +88,11 @@ public struct Redactor: Sendable {
         return pattern.label
       }
     }
-    for (name, label) in names {
+    for (name, label, exactCase) in names {
       let escaped = NSRegularExpression.escapedPattern(for: name)
       guard
-        let regex = try? NSRegularExpression(pattern: "(?<![\\p{L}\\d])\(escaped)(?![\\p{L}\\d])", options: [.caseInsensitive])
+        let regex = try? NSRegularExpression(
+          pattern: "(?<![\\p{L}\\d])\(escaped)(?![\\p{L}\\d])", options: exactCase ? [] : [.caseInsensitive])
       else { continue }
       output = replace(in: output, regex: regex) { match in
         redactions.append(Redaction(kind: label == "[third party]" ? "third-party-name" : "staff-name", original: match))

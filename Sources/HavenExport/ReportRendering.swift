@@ -119,7 +119,7 @@ public enum ReportRendering {
     let labelWidth = 330
     let barWidth = 300.0
     var svg =
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"720\" height=\"\(items.count * rowHeight + 8)\" role=\"img\" aria-label=\"bar chart\">\n"
+      "<svg width=\"720\" height=\"\(items.count * rowHeight + 8)\" role=\"img\" aria-label=\"bar chart\">\n"
     for (index, item) in items.enumerated() {
       let y = index * rowHeight + 4
       svg += "<text x=\"0\" y=\"\(y + 16)\">\(e(item.0))</text>"

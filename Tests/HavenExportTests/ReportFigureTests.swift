@@ -56,12 +56,14 @@ struct ReportFigureTests {
         try wendy.changeReferralStatus(id, ReferralStatusChange(status: .engaged, date: date.adding(days: 14)))
         if person.index % 6 == 0 {
           _ = try wendy.recordSession(
-            reference, try NewSupportSession(date: date.adding(days: 10), minutes: 50, kind: .oneToOne, attendance: .didNotAttend))
+            reference, try NewSupportSession(date: date.adding(days: 10), minutes: 50, kind: .oneToOne, attendance: .didNotAttend)
+          )
         }
         _ = try wendy.recordSession(
           reference, try NewSupportSession(date: date.adding(days: 14), minutes: 50, kind: .oneToOne, attendance: .attended))
         let start: [OutcomeDomain: Int] = [.wellbeing: 4, .selfRegard: 4, .trauma: 4, .relationships: 4]
-        _ = try wendy.recordOutcome(reference, try NewOutcomeAssessment(stage: .start, date: date.adding(days: 14), ratings: start))
+        _ = try wendy.recordOutcome(
+          reference, try NewOutcomeAssessment(stage: .start, date: date.adding(days: 14), ratings: start))
         guard person.closed else { continue }
         try wendy.changeReferralStatus(
           id, ReferralStatusChange(status: .closed, date: date.adding(days: 60), reason: "planned-ending"))
@@ -120,15 +122,21 @@ struct ReportFigureTests {
     let grid = report.tables.first { $0.id == "service-pathway" }!
     for service in ["isva-service", "trauma-service"] {
       for (column, pathway) in Pathway.allCases.enumerated() {
-        let truth = counted.filter { $0.service == service && $0.pathway == pathway }.reduce(0) { $0 + ($1.secondReferral ? 2 : 1) }
-        #expect(shown(grid, service, column: column) ?? -1 == truth || grid.rows.first { $0.label == service }!.cells[column].value == nil)
+        let truth = counted.filter { $0.service == service && $0.pathway == pathway }.reduce(0) {
+          $0 + ($1.secondReferral ? 2 : 1)
+        }
+        #expect(
+          shown(grid, service, column: column) ?? -1 == truth
+            || grid.rows.first { $0.label == service }!.cells[column].value == nil)
       }
     }
     let referrer = report.tables.first { $0.id == "referrer-type" }!
     #expect(shown(referrer, "police") == counted.filter { $0.referrer == .police }.reduce(0) { $0 + ($1.secondReferral ? 2 : 1) })
     #expect(shown(referrer, "school") == counted.filter { $0.referrer == .school }.reduce(0) { $0 + ($1.secondReferral ? 2 : 1) })
     let district = report.tables.first { $0.id == "district" }!
-    #expect(shown(district, "Sheffield") == counted.filter { $0.district == "Sheffield" }.reduce(0) { $0 + ($1.secondReferral ? 2 : 1) })
+    #expect(
+      shown(district, "Sheffield") == counted.filter { $0.district == "Sheffield" }.reduce(0) { $0 + ($1.secondReferral ? 2 : 1) }
+    )
     let age = report.tables.first { $0.id == "age-band" }!
     #expect(shown(age, "18-24") == referrals)
     #expect(shown(report.tables.first { $0.id == "cohort" }!, "victim-survivor") == referrals)
