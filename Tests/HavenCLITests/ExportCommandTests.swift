@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+
+@Suite("haven export and keygen through the real binary")
+struct ExportCommandTests {
+  /// A partnership with a performance officer holding the statistics key, one survivor with
+  /// statistics consent and one without, and a commissioner's key pair.
+  static func setUp() throws -> (PartnershipFixture, String) {
+    let fixture = try PartnershipFixture()
+    let cli = fixture.cli
+    try cli.asAdmin(["user", "add", "rita", "--role", "reporting", "--new-passphrase-file", cli.workerFile])
+    #expect(try cli.asAdmin(["recovery", "deliver", "--recovery-key-file", cli.recoveryFile]).status == 0)
+    try cli.asAdmin(["agency", "add", "police"])
+    let consenting = try fixture.addSurvivor("Testperson Counted", extra: ["--gender", "female", "--district", "Rotherham"])
+    _ = try fixture.addSurvivor("Testperson Uncounted")
+    for reference in [consenting] {
+      #expect(
+        try cli.asUser(
+          "wendy",
+          [
+            "referral", "add", reference, "--date", "2024-05-01", "--referrer-type", "police", "--pathway", "post-cse",
+            "--service",
+            "trauma-service",
+          ]
+        ).status == 0)
+      #expect(
+        try cli.asUser(
+          "wendy",
+          [
+            "consent", "record", reference, "--purpose", "statistics", "--decision", "granted", "--date", "2024-05-01",
+            "--method",
+            "written",
+          ]
+        ).status == 0)
+    }
+    let keygen = try cli.run(["keygen", "--out", cli.root.appendingPathComponent("commissioner").path])
+    #expect(keygen.status == 0, "\(keygen.stderr)")
+    return (fixture, consenting)
+  }
+
+  @Test("report sealed to the commissioner, opened with trusted signers; a flipped byte is refused with 65")
+  func reportRoundTrip() throws {
+    let (fixture, _) = try Self.setUp()
+    let cli = fixture.cli
+    let path = { (name: String) in cli.root.appendingPathComponent(name).path }
+    let made = try cli.asUser(
+      "rita", ["export", "report", "--year", "2024/25", "--recipient", path("commissioner.pub"), "--out", path("report.hvx")])
+    #expect(made.status == 0, "\(made.stderr)")
+    #expect(made.stdout.contains("Referrals received: <5"))
+    #expect(made.stdout.contains("not asked 1"))
+    #expect(try cli.run(["export", "signers", "--out", path("signers.txt")]).status == 0)
+    let opened = try cli.run([
+      "export", "open", path("report.hvx"), "--identity", path("commissioner.identity"), "--signers", path("signers.txt"),
+      "--out",
+      path("opened"),
+    ])
+    #expect(opened.status == 0, "\(opened.stderr)")
+    #expect(opened.stdout.contains("verified: report"))
+    #expect(!opened.stderr.contains("warning"))
+    let csv = try String(contentsOfFile: path("opened/report.csv"), encoding: .utf8)
+    #expect(csv.contains("Referrals received,Count,<5"))
+    #expect(!csv.contains("Testperson"))
+
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path("report.hvx"))))
+    bytes[bytes.count / 2] ^= 0x04
+    try Data(bytes).write(to: URL(fileURLWithPath: path("tampered.hvx")))
+    let refused = try cli.run(["export", "open", path("tampered.hvx"), "--identity", path("commissioner.identity")])
+    #expect(refused.status == 65)
+    #expect(refused.stderr.contains("failed authentication"))
+
+    let audit = try cli.asAdmin(["audit", "log", "--action", "export.", "--json"])
+    #expect(audit.stdout.contains("export.report"))
+    #expect(try cli.run(["audit", "verify"]).status == 0)
+  }
+
+  @Test("keygen never overwrites (73); a worker cannot make a report (77); a share without consent is refused (77)")
+  func refusals() throws {
+    let (fixture, reference) = try Self.setUp()
+    let cli = fixture.cli
+    let path = { (name: String) in cli.root.appendingPathComponent(name).path }
+    #expect(try cli.run(["keygen", "--out", path("commissioner")]).status == 73)
+    let worker = try cli.asUser(
+      "wendy", ["export", "report", "--year", "2024/25", "--recipient", path("commissioner.pub"), "--out", path("w.hvx")])
+    #expect(worker.status == 77)
+    let share = try cli.asUser(
+      "wendy",
+      ["export", "share", reference, "--agency", "police", "--recipient", path("commissioner.pub"), "--out", path("share.hvx")])
+    #expect(share.status == 77)
+    #expect(share.stderr.contains("consent for share:police is not asked"))
+    #expect(!FileManager.default.fileExists(atPath: path("share.hvx")))
+    let missing = try cli.asUser("rita", ["export", "report", "--year", "2024/25", "--out", path("x.hvx")])
+    #expect(missing.status == 64)
+  }
+
+  @Test("subject access as an unsealed copy only with --plain, and a warning; the survivor's file is there, redacted")
+  func plainSubjectAccess() throws {
+    let (fixture, reference) = try Self.setUp()
+    let cli = fixture.cli
+    let directory = cli.root.appendingPathComponent("sar").path
+    let result = try cli.asUser("wendy", ["export", "subject-access", reference, "--plain", directory])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("UNSEALED"))
+    let files = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+    #expect(files == ["manifest.json", "manifest.sig", "subject-access.html", "subject-access.json"])
+    let html = try String(contentsOfFile: directory + "/subject-access.html", encoding: .utf8)
+    #expect(html.contains("Testperson Counted"))
+    #expect(html.contains("Who has accessed your record"))
+  }
+}
