@@ -25,7 +25,7 @@ as() { local who="$1"; shift; "$HAVEN" "$@" --user "$who" --passphrase-file "$DE
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "Create a vault (Argon2id 'interactive' to keep the demo quick; real vaults default to 'moderate')"
-"$HAVEN" init --admin ada --kdf interactive --passphrase-file "$DEMO/ada.pw" --recovery-key-out "$DEMO/recovery.txt"
+"$HAVEN" init --admin ada --name "Example Post-Abuse Support Partnership (demo)" --kdf interactive --passphrase-file "$DEMO/ada.pw" --recovery-key-out "$DEMO/recovery.txt"
 echo "(the recovery key went to a 0600 file for the demo; normally it is shown once, for offline custody)"
 
 step "The admin adds staff: two support workers, a performance officer and an auditor"
@@ -71,8 +71,8 @@ step "A wrong passphrase is refused (exit 77) and audited"
 if "$HAVEN" status --user wendy --passphrase-file "$DEMO/will.pw"; then exit 1; else echo "exit code $?"; fi
 
 step "Mira migrates last year's spreadsheets: a synthetic year of a fictional partnership"
-"$SYNTH" --out "$DEMO/spreadsheets" --survivors 150 --year 2024
-for kind in survivors referrals sessions outcomes; do
+"$SYNTH" --out "$DEMO/spreadsheets" --survivors 400 --year 2024
+for kind in survivors referrals sessions outcomes consents; do
   as mira import "$DEMO/spreadsheets/$kind.csv" --kind "$kind"
 done
 
@@ -111,6 +111,38 @@ cp "$DEMO/wendy-new.pw" "$DEMO/wendy.pw"
 step "Will leaves the trauma service: the team key rotates at the next member's unlock"
 as ada team remove-member trauma-service will
 as wendy team list
+
+step "The commissioner makes a key pair on their own machine and sends the public half"
+"$HAVEN" keygen --out "$DEMO/commissioner" --comment "Commissioner (demo); fingerprint confirmed by phone"
+"$HAVEN" export signers --out "$DEMO/signers.vkeys"
+echo "(both public files would be committed to Keys/ after the fingerprints are checked out of band)"
+
+step "Rita, the performance officer, makes the commissioner's report for 2024/25 from statistical fields alone"
+as rita export report --year 2024/25 --recipient "$DEMO/commissioner.pub" --out "$DEMO/report-2024-25.hvx"
+
+step "The commissioner opens it: no vault needed; seal, signature, recipient and every hash are checked"
+"$HAVEN" export open "$DEMO/report-2024-25.hvx" --identity "$DEMO/commissioner.identity" --signers "$DEMO/signers.vkeys" \
+  --out "$DEMO/commissioner-inbox"
+sed -n '/^Referrals by referrer type/p' "$DEMO/commissioner-inbox/report.csv" | head -12 || true
+grep -E "^Outcomes" "$DEMO/commissioner-inbox/report.csv"
+echo "(the commissioner reads $DEMO/commissioner-inbox/report.html: tables, bar charts, no scripts)"
+
+step "A copy altered by one byte is refused (exit 65)"
+cp "$DEMO/report-2024-25.hvx" "$DEMO/altered.hvx"
+printf '\x00' | dd of="$DEMO/altered.hvx" bs=1 seek=200 conv=notrunc 2>/dev/null
+if "$HAVEN" export open "$DEMO/altered.hvx" --identity "$DEMO/commissioner.identity"; then exit 1; else echo "exit code $?"; fi
+
+step "Pseudonymised records for an evaluator: evaluation consent only, k-anonymous (k = 5)"
+as rita export records --year 2024/25 --recipient "$DEMO/commissioner.pub" --out "$DEMO/records-2024-25.hvx"
+
+step "A share with the police needs the survivor's consent to share with them: refused (77), nothing written"
+as ada agency add police >/dev/null
+if as wendy export share "$REF" --agency police --recipient "$DEMO/commissioner.pub" --out "$DEMO/share.hvx"; then exit 1; else echo "exit code $?"; fi
+
+step "The survivor asks what is held about them: third parties withheld, staff shown as roles, access history with proofs"
+"$HAVEN" keygen --out "$DEMO/survivor-advocate" >/dev/null
+as wendy export subject-access "$REF" --recipient "$DEMO/survivor-advocate.pub" --out "$DEMO/sar.hvx"
+"$HAVEN" export open "$DEMO/sar.hvx" --identity "$DEMO/survivor-advocate.identity" --signers "$DEMO/signers.vkeys" --out "$DEMO/sar"
 
 step "The auditor checks the log: every access is a leaf of a signed Merkle tree"
 "$HAVEN" audit verify

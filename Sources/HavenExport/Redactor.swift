@@ -69,11 +69,17 @@ public struct Redactor: Sendable {
       #"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"#
     ),
     ("postcode", "[postcode withheld]", #"\b(?:[A-Z]{1,2}\d[A-Z\d]?|[A-Z]{1,2}\d{2}) ?\d[ABD-HJLNP-UW-Z]{2}\b"#),
-  ].map {
-    (
-      $0.0, $0.1,
-      try! NSRegularExpression(pattern: $0.2, options: ["email", "postcode"].contains($0.0) ? [.caseInsensitive] : [])
-    )
+  ].map { kind, label, pattern in
+    (kind, label, compiled(pattern, caseInsensitive: ["email", "postcode"].contains(kind)))
+  }
+
+  /// The patterns above are constants: one that does not compile is a programming error.
+  private static func compiled(_ pattern: String, caseInsensitive: Bool) -> NSRegularExpression {
+    do {
+      return try NSRegularExpression(pattern: pattern, options: caseInsensitive ? [.caseInsensitive] : [])
+    } catch {
+      preconditionFailure("built-in redaction pattern does not compile: \(pattern)")
+    }
   }
 
   /// The redacted text and every replacement made.

@@ -24,7 +24,7 @@ struct ImportCommandTests {
   func examples() throws {
     let fixture = try PartnershipFixture()
     let cli = fixture.cli
-    for kind in ["survivors", "referrals", "sessions", "outcomes"] {
+    for kind in ["survivors", "referrals", "sessions", "outcomes", "consents"] {
       let result = try cli.asUser(
         "wendy", ["import", Self.examples.appendingPathComponent("\(kind).csv").path, "--kind", kind, "--json"])
       #expect(result.status == 0, "\(kind): \(result.stderr)")
@@ -39,6 +39,10 @@ struct ImportCommandTests {
     #expect((file["sessions"] as? [[String: Any]])?.count == 3)
     #expect((file["outcomes"] as? [[String: Any]])?.count == 2)
     #expect(try survivorCount(cli) == 3)
+    let consent = try #require(
+      try JSONSerialization.jsonObject(with: Data(try cli.asUser("wendy", ["consent", "show", ref, "--json"]).stdout.utf8))
+        as? [String: Any])
+    #expect((consent["history"] as? [[String: Any]])?.count ?? 0 >= 1)
   }
 
   @Test("structural problems: missing file, empty file, unknown and missing columns, ragged rows, not UTF-8")

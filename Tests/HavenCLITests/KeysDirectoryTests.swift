@@ -9,7 +9,8 @@ struct KeysDirectoryTests {
 
   /// Markers of every secret format Haven writes, plus the common PEM/OpenSSH/age ones.
   static let secretMarkers = [
-    "HAVENKEY", "HAVEN-RECOVERY-", "PRIVATE KEY", "AGE-SECRET-KEY-", "OPENSSH PRIVATE", "secret_key", "secretKey",
+    "HAVENKEY", "HAVEN-RECOVERY-", "HAVEN-IDENTITY-", "PRIVATE KEY", "AGE-SECRET-KEY-", "OPENSSH PRIVATE", "secret_key",
+    "secretKey",
   ]
 
   @Test("no file under Keys/ contains a secret-key marker or a bare 64-byte hex secret")

@@ -44,7 +44,11 @@ final class ExportFixture {
     try Vault.open(at: path).unlock(user: name, passphrase: Passphrase(copying: Self.passphrase))
   }
 
-  static func date(_ text: String) -> CalendarDate { try! CalendarDate(parsing: text) }
+  /// A literal date of a test's dataset (a typo fails the test that uses it).
+  static func date(_ text: String) -> CalendarDate {
+    guard let date = try? CalendarDate(parsing: text) else { preconditionFailure("bad test date \(text)") }
+    return date
+  }
 }
 
 /// A recipient key pair for tests (what `haven keygen` makes).

@@ -26,7 +26,7 @@ struct CaseRecordTests {
   }
 
   static let testperson = SurvivorDetails(
-    name: "Testperson Alpha", aliases: ["Alf Example"], dateOfBirth: try! CalendarDate(parsing: "2006-03-14"), gender: .female,
+    name: "Testperson Alpha", aliases: ["Alf Example"], dateOfBirth: CalendarDate.testDate("2006-03-14"), gender: .female,
     address: "1 Fictional Row", postcode: "S60 1AA", district: "Rotherham", phone: "07700 900123", email: "alpha@example.invalid",
     nhsNumber: "943 476 5919", cohort: .victimSurvivor, healthNotes: "Canary health note", notes: "Canary free-text note",
     externalID: "LEGACY-0042")
@@ -262,5 +262,13 @@ struct CalendarDateTests {
       AgeBand.at(referral: try CalendarDate(parsing: "2024-03-14"), birth: try CalendarDate(parsing: "2006-03-14")) == .from18To24
     )
     #expect(AgeBand.at(referral: try CalendarDate(parsing: "2024-03-14"), birth: nil) == .unknown)
+  }
+}
+
+extension CalendarDate {
+  /// A literal date in a test fixture.
+  static func testDate(_ text: String) -> CalendarDate {
+    guard let date = try? CalendarDate(parsing: text) else { preconditionFailure("bad test date \(text)") }
+    return date
   }
 }
