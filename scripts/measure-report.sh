@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Measures the commissioner's report and the pseudonymised record export on a release build over
+# N synthetic survivors (default 100,000; the synthetic year is 2024/25), as whole `haven`
+# processes including one Argon2id interactive unlock. Prints wall time and peak resident memory.
+# A measurement, not a test. Importing N survivors takes a while (about 4 minutes per 100,000).
+set -euo pipefail
+N="${N:-100000}"
+. "$(dirname "$0")/lib/measurement-vault.sh"
+printf 'measurement reporting passphrase\n' > "$WORK/rita.pw"
+as ada admin user add rita --role reporting --new-passphrase-file "$WORK/rita.pw" >/dev/null
+as ada admin recovery deliver --recovery-key-file "$WORK/rk" >/dev/null
+"$SYNTH" --out "$WORK/data" --survivors "$N" >/dev/null
+for kind in survivors referrals sessions outcomes consents; do
+  as mira worker import "$WORK/data/$kind.csv" --kind "$kind" >/dev/null
+done
+"$HAVEN" keygen --out "$WORK/commissioner" >/dev/null
+
+measure() {
+  local label="$1"; shift
+  local start end
+  start=$(date +%s%N)
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f "%M" -o "$WORK/rss" "$@" >/dev/null
+  else
+    "$@" >/dev/null; echo "?" > "$WORK/rss"
+  fi
+  end=$(date +%s%N)
+  echo "$label, N=$N: $(( (end - start) / 1000000 )) ms, peak RSS $(cat "$WORK/rss") KiB"
+}
+measure "export report" "$HAVEN" export report --year 2024/25 --recipient "$WORK/commissioner.pub" \
+  --out "$WORK/report.hvx" --user rita --passphrase-file "$WORK/rita.pw"
+measure "export records" "$HAVEN" export records --year 2024/25 --recipient "$WORK/commissioner.pub" \
+  --out "$WORK/records.hvx" --user rita --passphrase-file "$WORK/rita.pw"
+measure "status (unlock floor)" "$HAVEN" status --user rita --passphrase-file "$WORK/rita.pw"
+echo "vault size: $(du -sh "$WORK/vault" | cut -f1)"
