@@ -15,7 +15,8 @@ struct HavenCommand: ParsableCommand {
     subcommands: [
       InitCommand.self, StatusCommand.self, SurvivorCommand.self, ReferralCommand.self, SupportSessionCommand.self,
       OutcomeCommand.self, ContactCommand.self, RelatedCommand.self, ConsentCommand.self, HoldCommand.self, RetentionCommand.self,
-      ImportCommand.self, ExportCommand.self, KeygenCommand.self, AuditCommand.self, ServiceCommand.self, AgencyCommand.self,
+      ImportCommand.self, ExportCommand.self, KeygenCommand.self, BackupCommand.self, RestoreCommand.self, AuditCommand.self,
+      ServiceCommand.self, AgencyCommand.self,
       ConfigCommand.self,
       UserCommand.self,
       TeamCommand.self,

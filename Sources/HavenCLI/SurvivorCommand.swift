@@ -111,9 +111,16 @@ struct SurvivorCommand: ParsableCommand {
 
     func run() throws {
       let reference = try CaseInput.reference(reference)
-      try SessionOpener.open(global).eraseSurvivor(reference, reason: reason)
+      let session = try SessionOpener.open(global)
+      try session.eraseSurvivor(reference, reason: reason)
       Presenter.done(
         global, action: "survivor.erase", "Erased \(reference): its keys and every field are destroyed; a tombstone remains.")
+      let backups = try session.liveBackupGenerations()
+      if let oldest = backups.first, !global.json {
+        Console.note(
+          "haven: \(backups.count) backup generation(s) made before now (the oldest on \(oldest.createdAt)) still hold this record; the erasure is complete everywhere once they expire ('haven backup expire')."
+        )
+      }
     }
   }
 }

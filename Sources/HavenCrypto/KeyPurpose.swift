@@ -104,3 +104,9 @@ public enum ExportFileKeyPurpose: AEADKeyPurpose {
   public static let byteCount = 32
   public static let displayName = "export file key"
 }
+/// Encrypts every backup of one generation; kept only in the backup keyring, so destroying it
+/// makes those backups unreadable wherever they were copied.
+public enum BackupGenerationKeyPurpose: AEADKeyPurpose {
+  public static let byteCount = 32
+  public static let displayName = "backup generation key"
+}

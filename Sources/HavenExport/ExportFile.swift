@@ -73,14 +73,17 @@ public enum ExportFile {
       throw .exportInvalid(
         "it failed authentication: it was altered or truncated, or it was not sealed to this identity")
     }
+    return try split(payload)
+  }
+
+  /// Splits a decrypted payload into manifest, signature and files (names come from the manifest).
+  static func split(_ payload: [UInt8]) throws(VaultError) -> Signed {
     guard let parts = ContextDecoding.decode(payload, domain: "haven.export.payload.v1"), parts.count >= 2,
       parts[1].count == SigningPublicKey.signatureByteCount
     else { throw .exportInvalid("its payload is malformed") }
     return Signed(
       manifestJSON: parts[0], signature: parts[1],
-      entries: parts.dropFirst(2).map {
-        ExportEntry(name: "", mediaType: "", contents: $0)
-      })
+      entries: parts.dropFirst(2).map { ExportEntry(name: "", mediaType: "", contents: $0) })
   }
 
   private static func associatedData(ephemeral: BoxPublicKey, recipient: BoxPublicKey) -> [UInt8] {

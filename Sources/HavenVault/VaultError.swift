@@ -39,6 +39,8 @@ public enum VaultError: Error, Equatable, Sendable {
   case storageFailure(String)
   /// An export file that does not open: not sealed to this identity, altered, or not an export.
   case exportInvalid(String)
+  /// A backup whose generation key is not in the keyring: expired, or another keyring.
+  case backupKeyGone(generation: String)
 
   public var category: FailureCategory {
     switch self {
@@ -47,7 +49,7 @@ public enum VaultError: Error, Equatable, Sendable {
     case .newerFormat, .keyFileDamaged, .keyFileFromAnotherVault, .notAVault, .databaseDamaged,
       .fieldAuthenticationFailed, .recoveryKeyInvalid:
       .dataError
-    case .noVault, .unknownUser, .notFound, .keyFileMissing: .notFound
+    case .noVault, .unknownUser, .notFound, .keyFileMissing, .backupKeyGone: .notFound
     case .vaultAlreadyExists, .cannotCreate, .alreadyExists: .cannotCreate
     case .busy: .temporary
     case .wrongPassphrase, .permissionDenied, .keyNotHeld, .notInYourTeams, .underLegalHold, .consentNotGiven:
@@ -91,6 +93,8 @@ public enum VaultError: Error, Equatable, Sendable {
       "the file was not imported: \(problems.count) problem(s) found; nothing was written"
     case .storageFailure(let detail): "storage failure: \(detail)"
     case .exportInvalid(let reason): "the export cannot be opened: \(reason)"
+    case .backupKeyGone(let generation):
+      "backup generation \(generation) cannot be opened: its key is not in this keyring (the generation has expired, or the keyring is another vault's)"
     }
   }
 

@@ -122,10 +122,14 @@ struct ReportFigureTests {
     let grid = report.tables.first { $0.id == "service-pathway" }!
     for service in ["isva-service", "trauma-service"] {
       for (column, pathway) in Pathway.allCases.enumerated() {
-        let truth = counted.filter { $0.service == service && $0.pathway == pathway }.reduce(0) { $0 + ($1.secondReferral ? 2 : 1) }
+        let truth = counted.filter { $0.service == service && $0.pathway == pathway }.reduce(0) {
+          $0 + ($1.secondReferral ? 2 : 1)
+        }
         #expect(shown(grid, service, column: column) ?? 0 == truth, "\(service) \(pathway)")
       }
-      #expect(shown(grid, service, column: Pathway.allCases.count) == counted.filter { $0.service == service }.reduce(0) { $0 + ($1.secondReferral ? 2 : 1) })
+      #expect(
+        shown(grid, service, column: Pathway.allCases.count)
+          == counted.filter { $0.service == service }.reduce(0) { $0 + ($1.secondReferral ? 2 : 1) })
     }
     #expect(shown(grid, "Total", column: Pathway.allCases.count) == referrals)
     let referrer = report.tables.first { $0.id == "referrer-type" }!

@@ -54,6 +54,9 @@ public enum AuditAction: String, Sendable, CaseIterable {
   case exportRecords = "export.records"
   case exportSubjectAccess = "export.subject-access"
   case exportShare = "export.share"
+  case backupCreate = "backup.create"
+  case backupExpire = "backup.expire"
+  case backupList = "backup.list"
 }
 
 /// How an audited attempt ended.

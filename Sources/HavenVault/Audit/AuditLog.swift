@@ -141,6 +141,10 @@ enum AuditTree {
 /// UTC timestamps in ISO 8601 with seconds, the one format stored everywhere.
 enum Timestamp {
   static func now() -> String {
-    Date().formatted(.iso8601)
+    format(Date())
+  }
+
+  static func format(_ date: Date) -> String {
+    date.formatted(.iso8601)
   }
 }

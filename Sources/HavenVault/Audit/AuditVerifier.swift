@@ -90,7 +90,7 @@ public struct AuditVerifier {
     }
   }
 
-  private struct SignedCheckpoint {
+  struct SignedCheckpoint {
     let size: Int
     let root: MerkleTree.Hash
     let signer: String
@@ -202,9 +202,9 @@ public struct AuditVerifier {
     return .consistent(witnessSize: witnessed.size, proofLength: proof.count)
   }
 
-  private struct CheckpointProblem: Error { let text: String }
+  struct CheckpointProblem: Error { let text: String }
 
-  private func checkCheckpoint(_ note: SignedNote, signers: [String: [SigningPublicKey]]) throws -> SignedCheckpoint {
+  func checkCheckpoint(_ note: SignedNote, signers: [String: [SigningPublicKey]]) throws -> SignedCheckpoint {
     let checkpoint: Checkpoint
     do { checkpoint = try Checkpoint(parsing: note.text) } catch { throw CheckpointProblem(text: "is not a tlog checkpoint") }
     guard checkpoint.origin == AuditLog.origin(metadata) else {
@@ -223,7 +223,7 @@ public struct AuditVerifier {
 
   /// Every signing key each user has had (current and retired by a key reset), by signed-note
   /// key name. A current key that differs from the one in the user's key file is not trusted.
-  private func signingKeys(_ db: Database) throws -> [String: [SigningPublicKey]] {
+  func signingKeys(_ db: Database) throws -> [String: [SigningPublicKey]] {
     var keys: [String: [SigningPublicKey]] = [:]
     for row in try Row.fetchAll(db, sql: "SELECT id, name, signing_public_key, removed_at FROM users") {
       let name: String = row["name"]

@@ -10,6 +10,7 @@ enum AccessPolicy {
     case readAuditLog = "read the audit log"
     case eraseRecords = "erase records"
     case liftHolds = "lift legal holds"
+    case manageBackups = "make and expire backups"
   }
 
   static func allows(_ role: Role, _ operation: Operation) -> Bool {
@@ -18,7 +19,7 @@ enum AccessPolicy {
     case .handleCaseRecords: role == .worker || role == .admin
     case .readStatistics: role == .reporting
     case .readAuditLog: role == .auditor || role == .admin
-    case .eraseRecords, .liftHolds: role == .admin
+    case .eraseRecords, .liftHolds, .manageBackups: role == .admin
     }
   }
 
@@ -28,7 +29,7 @@ enum AccessPolicy {
     case .handleCaseRecords: "only workers and admins who are team members may \(operation.rawValue); you are \(role.rawValue)"
     case .readStatistics: "only the reporting role may \(operation.rawValue); you are \(role.rawValue)"
     case .readAuditLog: "only auditors and admins may \(operation.rawValue); you are \(role.rawValue)"
-    case .eraseRecords, .liftHolds: "only an admin may \(operation.rawValue); you are \(role.rawValue)"
+    case .eraseRecords, .liftHolds, .manageBackups: "only an admin may \(operation.rawValue); you are \(role.rawValue)"
     }
   }
 }

@@ -259,6 +259,22 @@ enum VaultMigrations {
           UPDATE vault_meta SET format_version = 4;
           """)
     }
+    migrator.registerMigration("v5-backups") { db in
+      // Backup generations: metadata only. Each generation's key lives outside the vault, in the
+      // backup keyring, sealed to the recovery key; destroying it expires the generation.
+      try db.execute(
+        sql: """
+          CREATE TABLE backup_generations (
+            id BLOB PRIMARY KEY CHECK (length(id) = 16),
+            created_at TEXT NOT NULL,
+            created_by INTEGER NOT NULL REFERENCES users(id),
+            file_sha256 TEXT NOT NULL,
+            destroyed_at TEXT,
+            destroyed_by INTEGER REFERENCES users(id)
+          );
+          UPDATE vault_meta SET format_version = 5;
+          """)
+    }
     return migrator
   }
 }

@@ -1,0 +1,161 @@
+import Foundation
+import GRDB
+import HavenCrypto
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A consistent copy of the whole vault, in memory, with the key of the generation it will be
+/// sealed under. The database comes from `VACUUM INTO` (one read transaction: every write
+/// committed before it began, none after); key files are checked against the copy's digests.
+public struct VaultSnapshot: ~Copyable {
+  public let generation: BackupGenerationID
+  public let key: SecretKey<BackupGenerationKeyPurpose>
+  public let database: [UInt8]
+  public let keyFiles: [(user: String, bytes: [UInt8])]
+  /// The latest signed checkpoint inside the copy.
+  public let checkpoint: String
+}
+
+/// One backup generation as the vault remembers it (its key is only in the keyring).
+public struct BackupGeneration: Sendable, Equatable {
+  public let id: BackupGenerationID
+  public let createdAt: String
+  public let createdBy: String
+  public let fileSHA256: String
+  public let destroyedAt: String?
+}
+
+extension VaultSession {
+  /// Makes a generation key (stored in `keyring`, sealed to the recovery key) and a consistent
+  /// copy of the vault (admins). `workDirectory` holds the copy briefly; put it on the same disk
+  /// as the output. Nothing in the live vault changes; `recordBackup` audits the finished file.
+  public func snapshotForBackup(keyring: BackupKeyring, workDirectory: String) throws(VaultError) -> VaultSnapshot {
+    try authorize(.manageBackups, action: .backupCreate, target: "backup")
+    let generation = try BackupGenerationID.random()
+    let key: SecretKey<BackupGenerationKeyPurpose>
+    do { key = try SecretKey.random() } catch { throw .storageFailure("no random bytes for a backup key") }
+    try keyring.store(key, generation: generation, vaultID: metadata.vaultID, recovery: metadata.recoveryPublicKey)
+    do {
+      let copy = try consistentCopy(workDirectory: workDirectory)
+      return VaultSnapshot(
+        generation: generation, key: key, database: copy.database, keyFiles: copy.keyFiles, checkpoint: copy.checkpoint)
+    } catch {
+      keyring.destroy(generation)
+      throw error
+    }
+  }
+
+  /// Audits a finished backup and remembers its generation, for expiry and for telling an
+  /// erasure when it will be complete.
+  public func recordBackup(_ generation: BackupGenerationID, fileSHA256: String) throws(VaultError) {
+    try transaction { db in
+      try db.execute(
+        sql: "INSERT INTO backup_generations (id, created_at, created_by, file_sha256) VALUES (?, ?, ?, ?)",
+        arguments: [Data(generation.bytes), Timestamp.now(), user.id, fileSHA256])
+      try record(db, action: .backupCreate, target: "backup:\(generation)", detail: "sha256 \(fileSHA256)")
+    }
+  }
+
+  /// Every generation, oldest first (admins).
+  public func backupGenerations() throws(VaultError) -> [BackupGeneration] {
+    try authorize(.manageBackups, action: .backupList, target: "backup")
+    return try transaction { db in
+      let generations = try liveAndPastGenerations(db)
+      try record(db, action: .backupList, target: "backup", detail: "\(generations.count) generation(s)")
+      return generations
+    }
+  }
+
+  /// Destroys the keyring entries of generations made before `cutoff` (admins): their backups
+  /// become unreadable wherever they are. Returns the generations expired now.
+  public func expireBackups(before cutoff: Date, keyring: BackupKeyring) throws(VaultError) -> [BackupGeneration] {
+    try authorize(.manageBackups, action: .backupExpire, target: "backup")
+    let limit = Timestamp.format(cutoff)
+    return try transaction { db in
+      var expired: [BackupGeneration] = []
+      for generation in try liveAndPastGenerations(db) where generation.destroyedAt == nil && generation.createdAt <= limit {
+        keyring.destroy(generation.id)
+        guard !keyring.contains(generation.id) else {
+          throw VaultError.cannotCreate(path: keyring.entryPath(generation.id), reason: "the key could not be deleted")
+        }
+        try db.execute(
+          sql: "UPDATE backup_generations SET destroyed_at = ?, destroyed_by = ? WHERE id = ?",
+          arguments: [Timestamp.now(), user.id, Data(generation.id.bytes)])
+        try record(db, action: .backupExpire, target: "backup:\(generation.id)", detail: "made \(generation.createdAt)")
+        expired.append(generation)
+      }
+      return expired
+    }
+  }
+
+  /// Generations whose key still exists: backups that hold anything erased after they were made.
+  public func liveBackupGenerations() throws(VaultError) -> [BackupGeneration] {
+    do {
+      return try vault.database.read { db in try liveAndPastGenerations(db).filter { $0.destroyedAt == nil } }
+    } catch {
+      throw VaultError.wrapping(error)
+    }
+  }
+
+  private func liveAndPastGenerations(_ db: Database) throws -> [BackupGeneration] {
+    try Row.fetchAll(
+      db,
+      sql: """
+        SELECT g.*, u.name AS creator FROM backup_generations g JOIN users u ON u.id = g.created_by ORDER BY g.created_at
+        """
+    ).map {
+      BackupGeneration(
+        id: try BackupGenerationID(bytes: [UInt8]($0["id"] as Data)), createdAt: $0["created_at"], createdBy: $0["creator"],
+        fileSHA256: $0["file_sha256"], destroyedAt: $0["destroyed_at"])
+    }
+  }
+
+  private func consistentCopy(
+    workDirectory: String
+  ) throws(VaultError) -> (database: [UInt8], keyFiles: [(user: String, bytes: [UInt8])], checkpoint: String) {
+    let copyPath = workDirectory + "/.haven-snapshot-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sqlite"
+    defer { unlink(copyPath) }
+    // A key file can change (a passphrase change) between the copy and reading the file: retry.
+    for _ in 0..<3 {
+      unlink(copyPath)
+      do {
+        try vault.database.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [copyPath]) }
+      } catch {
+        throw VaultError.wrapping(error)
+      }
+      let copy: DatabaseQueue
+      var configuration = Configuration()
+      configuration.readonly = true
+      let users: [(String, [UInt8])]
+      let checkpoint: String?
+      do {
+        copy = try DatabaseQueue(path: copyPath, configuration: configuration)
+        (users, checkpoint) = try copy.read { db in
+          (
+            try Row.fetchAll(db, sql: "SELECT name, key_file_digest FROM users WHERE removed_at IS NULL").map {
+              ($0["name"] as String, [UInt8]($0["key_file_digest"] as Data))
+            },
+            try String.fetchOne(db, sql: "SELECT note FROM audit_checkpoints ORDER BY tree_size DESC LIMIT 1")
+          )
+        }
+        try copy.close()
+      } catch {
+        throw VaultError.wrapping(error)
+      }
+      var keyFiles: [(user: String, bytes: [UInt8])] = []
+      for (name, digest) in users {
+        guard let bytes = vault.directory.read(vault.directory.keyFilePath(user: name)), KeyFile.digest(of: bytes) == digest
+        else { keyFiles = []; break }
+        keyFiles.append((name, bytes))
+      }
+      guard keyFiles.count == users.count else { continue }
+      guard let database = FileManager.default.contents(atPath: copyPath) else {
+        throw VaultError.cannotCreate(path: copyPath, reason: "the copy could not be read back")
+      }
+      return ([UInt8](database), keyFiles, checkpoint ?? "")
+    }
+    throw VaultError.busy
+  }
+}

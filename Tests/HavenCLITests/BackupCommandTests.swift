@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+
+@Suite("haven backup and restore through the real binary")
+struct BackupCommandTests {
+  /// A partnership vault with a keyring beside it (in real use: on separate media).
+  static func setUp() throws -> (PartnershipFixture, [String: String]) {
+    let fixture = try PartnershipFixture()
+    let environment = ["HAVEN_BACKUP_KEYRING": fixture.cli.root.appendingPathComponent("keyring").path]
+    return (fixture, environment)
+  }
+
+  static func path(_ fixture: PartnershipFixture, _ name: String) -> String {
+    fixture.cli.root.appendingPathComponent(name).path
+  }
+
+  static func backup(_ fixture: PartnershipFixture, _ env: [String: String], to name: String) throws -> HavenProcess.Result {
+    try fixture.cli.run(
+      ["backup", "--out", path(fixture, name), "--user", "ada", "--passphrase-file", fixture.cli.adminFile], environment: env)
+  }
+
+  static func recovery(_ fixture: PartnershipFixture) -> [String] { ["--recovery-key-file", fixture.cli.recoveryFile] }
+
+  @Test(
+    "a backup taken while two processes write restores to a vault that verifies and holds every write acknowledged before it began"
+  )
+  func backupDuringWrites() throws {
+    let (fixture, env) = try Self.setUp()
+    let cli = fixture.cli
+    final class Acknowledged: @unchecked Sendable {
+      let lock = NSLock()
+      var references: [(String, Date)] = []
+      func add(_ reference: String) { lock.withLock { references.append((reference, Date())) } }
+    }
+    let acknowledged = Acknowledged()
+    let group = DispatchGroup()
+    let (vault, workerFile) = (cli.vault, cli.workerFile)
+    for writer in 0..<2 {
+      DispatchQueue.global().async(group: group) {
+        for index in 0..<12 {
+          guard
+            let result = try? HavenProcess.run(
+              [
+                "survivor", "add", "--team", "trauma-service", "--name", "Writer\(writer) Person\(index)", "--user", "wendy",
+                "--passphrase-file", workerFile,
+              ],
+              environment: ["HAVEN_VAULT": vault]),
+            result.status == 0
+          else { continue }
+          acknowledged.add(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+      }
+    }
+    Thread.sleep(forTimeInterval: 0.8)
+    let started = Date()
+    let made = try Self.backup(fixture, env, to: "during.hvb")
+    group.wait()
+    #expect(made.status == 0, "\(made.stderr)")
+    let before = acknowledged.lock.withLock { acknowledged.references.filter { $0.1 < started }.map(\.0) }
+    #expect(before.count >= 2, "the writers had not started before the backup")
+    let restored = Self.path(fixture, "restored")
+    let restore = try cli.run(
+      ["restore", Self.path(fixture, "during.hvb"), "--to", restored] + Self.recovery(fixture), environment: env)
+    #expect(restore.status == 0, "\(restore.stderr)")
+    #expect(restore.stdout.contains("SQLite integrity check: ok"))
+    for reference in before {
+      let shown = try HavenProcess.run(
+        ["survivor", "show", reference, "--user", "wendy", "--passphrase-file", cli.workerFile],
+        environment: ["HAVEN_VAULT": restored])
+      #expect(shown.status == 0, "\(reference) acknowledged before the backup is missing from it")
+    }
+    #expect(try HavenProcess.run(["audit", "verify"], environment: ["HAVEN_VAULT": restored]).status == 0)
+    #expect(try cli.run(["audit", "verify"]).status == 0)
+  }
+
+  @Test("a flipped byte anywhere, a truncation, and another vault's recovery key are all refused")
+  func tamper() throws {
+    let (fixture, env) = try Self.setUp()
+    #expect(try Self.backup(fixture, env, to: "b.hvb").status == 0)
+    let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Self.path(fixture, "b.hvb"))))
+    let altered = Self.path(fixture, "altered.hvb")
+    var positions = Array(0..<48) + [60, 64, 100, original.count / 2, original.count - 17, original.count - 1]
+    positions += (0..<10).map { _ in Int.random(in: 48..<original.count) }
+    for position in positions {
+      var bytes = original
+      bytes[position] ^= 0x40
+      try Data(bytes).write(to: URL(fileURLWithPath: altered))
+      let result = try fixture.cli.run(["backup", "verify", altered] + Self.recovery(fixture), environment: env)
+      #expect([65, 66].contains(result.status), "byte \(position): exit \(result.status) \(result.stderr)")
+    }
+    try Data(original.prefix(original.count - 5)).write(to: URL(fileURLWithPath: altered))
+    #expect(try fixture.cli.run(["backup", "verify", altered] + Self.recovery(fixture), environment: env).status == 65)
+
+    let other = try CLIFixture()
+    let foreign = try fixture.cli.run(
+      ["backup", "verify", Self.path(fixture, "b.hvb"), "--recovery-key-file", other.recoveryFile], environment: env)
+    #expect(foreign.status == 65)
+    #expect(foreign.stderr.contains("recovery key refused"))
+  }
+
+  @Test("restore never touches an existing directory; a worker cannot take a backup; expired generations open for no one")
+  func restoreSafetyAndExpiry() throws {
+    let (fixture, env) = try Self.setUp()
+    let cli = fixture.cli
+    #expect(try Self.backup(fixture, env, to: "b.hvb").status == 0)
+    let database = cli.vault + "/vault.sqlite"
+    let before = try Data(contentsOf: URL(fileURLWithPath: database))
+    let over = try cli.run(
+      ["restore", Self.path(fixture, "b.hvb"), "--to", cli.vault] + Self.recovery(fixture), environment: env)
+    #expect(over.status == 73)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before)
+
+    let worker = try cli.run(
+      ["backup", "--out", Self.path(fixture, "w.hvb"), "--user", "wendy", "--passphrase-file", cli.workerFile], environment: env)
+    #expect(worker.status == 77)
+    #expect(!FileManager.default.fileExists(atPath: Self.path(fixture, "w.hvb")))
+
+    let expire = try cli.run(
+      ["backup", "expire", "--older-than", "0h", "--user", "ada", "--passphrase-file", cli.adminFile], environment: env)
+    #expect(expire.status == 0, "\(expire.stderr)")
+    let gone = try cli.run(["backup", "verify", Self.path(fixture, "b.hvb")] + Self.recovery(fixture), environment: env)
+    #expect(gone.status == 66)
+    #expect(gone.stderr.contains("expired"))
+    let restore = try cli.run(
+      ["restore", Self.path(fixture, "b.hvb"), "--to", Self.path(fixture, "r")] + Self.recovery(fixture), environment: env)
+    #expect(restore.status == 66)
+    #expect(!FileManager.default.fileExists(atPath: Self.path(fixture, "r")))
+    let listed = try cli.run(["backup", "list", "--user", "ada", "--passphrase-file", cli.adminFile], environment: env)
+    #expect(listed.stdout.contains("expired"))
+    #expect(
+      try cli.run(["audit", "log", "--action", "backup.", "--user", "ada", "--passphrase-file", cli.adminFile]).stdout.contains(
+        "backup.expire"))
+  }
+}
