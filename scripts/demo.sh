@@ -171,6 +171,29 @@ as ada hold lift "$HOLD"
 as ada survivor erase "$GONE" --reason "erasure request, approved by the DPO"
 if as wendy survivor show "$GONE" >/dev/null; then exit 1; else echo "the record is gone: exit code $?"; fi
 
+step "Nightly backup: a consistent online copy, sealed under a new generation key kept in a separate keyring"
+export HAVEN_BACKUP_KEYRING="$DEMO/keyring"     # in real use: separate media, never copied
+mkdir -p "$DEMO/backups"
+"$HAVEN" audit checkpoint --out "$DEMO/witness-before-backup.txt"   # the auditor's daily witness
+as ada backup --out "$DEMO/backups/haven-nightly.hvb"
+"$HAVEN" backup verify "$DEMO/backups/haven-nightly.hvb" --recovery-key-file "$DEMO/recovery.txt"
+
+step "Disaster: the vault folder is deleted. Restore into a new directory, verify, compare with the auditor's witness"
+rm -rf "$HAVEN_VAULT"
+"$HAVEN" restore "$DEMO/backups/haven-nightly.hvb" --to "$DEMO/vault-restored" --recovery-key-file "$DEMO/recovery.txt" \
+  --witness "$DEMO/witness-before-backup.txt"
+export HAVEN_VAULT="$DEMO/vault-restored"
+as wendy survivor show "$REF" | sed -n 1,4p
+"$HAVEN" audit verify
+
+step "A restore is never written over an existing vault (exit 73)"
+if "$HAVEN" restore "$DEMO/backups/haven-nightly.hvb" --to "$HAVEN_VAULT" --recovery-key-file "$DEMO/recovery.txt"; then exit 1; else echo "exit code $?"; fi
+
+step "Backup generations expire on a schedule: their keys are destroyed, and no one can open them again"
+as ada backup list
+as ada backup expire --older-than 0h
+if "$HAVEN" backup verify "$DEMO/backups/haven-nightly.hvb" --recovery-key-file "$DEMO/recovery.txt"; then exit 1; else echo "exit code $?"; fi
+
 step "Later: the log still extends the witness (an RFC 6962 consistency proof)"
 "$HAVEN" audit verify --witness "$DEMO/witness.txt"
 

@@ -117,9 +117,10 @@ struct BackupCommand: ParsableCommand {
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Every backup generation and whether its key still exists (admin).")
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var keyring: KeyringOption
 
     func run() throws {
-      let generations = try SessionOpener.open(global).backupGenerations()
+      let generations = try SessionOpener.open(global).backupGenerations(keyring: try? keyring.resolved())
       if global.json {
         return Console.json(
           generations.map {

@@ -41,6 +41,37 @@ public struct BackupKeyring: Sendable {
 
   func entryPath(_ generation: BackupGenerationID) -> String { path + "/" + generation.description + ".key" }
 
+  /// The plain first line of an entry: which vault, and when the generation was made, so expiry
+  /// can find every generation, including those made after the vault it runs on was restored.
+  static let entryTag = "haven-backup-key-1"
+
+  /// One entry as listed: its generation, vault and creation time (nothing secret).
+  public struct Entry: Sendable, Equatable {
+    public let generation: BackupGenerationID
+    public let vaultID: [UInt8]
+    public let createdAt: String
+  }
+
+  /// Every entry of the keyring that parses (others are left alone and not reported).
+  public func entries() -> [Entry] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+    return names.filter { $0.hasSuffix(".key") }.sorted().compactMap { name in
+      guard let id = Hex.decode(String(name.dropLast(4))), let generation = try? BackupGenerationID(bytes: id),
+        let data = FileManager.default.contents(atPath: path + "/" + name), let (entry, _) = Self.parse([UInt8](data), generation)
+      else { return nil }
+      return entry
+    }
+  }
+
+  static func parse(_ bytes: [UInt8], _ generation: BackupGenerationID) -> (Entry, [UInt8])? {
+    guard let newline = bytes.firstIndex(of: 0x0a) else { return nil }
+    let fields = String(decoding: bytes[..<newline], as: UTF8.self).split(separator: " ")
+    guard fields.count == 3, fields[0] == entryTag, let vaultID = Hex.decode(String(fields[1])), vaultID.count == 16 else {
+      return nil
+    }
+    return (Entry(generation: generation, vaultID: vaultID, createdAt: String(fields[2])), Array(bytes[(newline + 1)...]))
+  }
+
   static func context(vaultID: [UInt8], generation: BackupGenerationID, recovery: BoxPublicKey) -> [UInt8] {
     AssociatedData.encode(
       domain: "haven.backup.generation.v1", [.bytes(vaultID), .bytes(generation.bytes), .bytes(recovery.bytes)])
@@ -53,7 +84,7 @@ public struct BackupKeyring: Sendable {
   /// Seals a new generation key to the recovery key and writes its entry (never over another).
   func store(
     _ key: borrowing SecretKey<BackupGenerationKeyPurpose>, generation: BackupGenerationID, vaultID: [UInt8],
-    recovery: BoxPublicKey
+    recovery: BoxPublicKey, createdAt: String
   ) throws(VaultError) {
     VaultDirectory.restrictFileCreationMask()
     if !FileManager.default.fileExists(atPath: path) {
@@ -70,7 +101,8 @@ public struct BackupKeyring: Sendable {
     let descriptor = Glibc.open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
     guard descriptor >= 0 else { throw .cannotCreate(path: file, reason: String(cString: strerror(errno))) }
     defer { close(descriptor) }
-    let ok = sealed.withUnsafeBytes { write(descriptor, $0.baseAddress!, $0.count) == $0.count } && fsync(descriptor) == 0
+    let bytes = Array("\(Self.entryTag) \(Hex.encode(vaultID)) \(createdAt)\n".utf8) + sealed
+    let ok = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress!, $0.count) == $0.count } && fsync(descriptor) == 0
     guard ok else {
       let reason = String(cString: strerror(errno))
       unlink(file)
@@ -82,12 +114,15 @@ public struct BackupKeyring: Sendable {
   public func open(
     _ generation: BackupGenerationID, vaultID: [UInt8], recoveryKey: borrowing RecoveryKey
   ) throws(VaultError) -> SecretKey<BackupGenerationKeyPurpose> {
-    guard let sealed = FileManager.default.contents(atPath: entryPath(generation)) else {
+    guard let data = FileManager.default.contents(atPath: entryPath(generation)) else {
       throw .backupKeyGone(generation: generation.description)
+    }
+    guard let (entry, sealed) = Self.parse([UInt8](data), generation), entry.vaultID == vaultID else {
+      throw .recoveryKeyInvalid("the keyring entry of generation \(generation) is damaged or belongs to another vault")
     }
     do {
       return try KeyGrant.open(
-        [UInt8](sealed), context: Self.context(vaultID: vaultID, generation: generation, recovery: recoveryKey.publicKey),
+        sealed, context: Self.context(vaultID: vaultID, generation: generation, recovery: recoveryKey.publicKey),
         with: recoveryKey.keyPair, as: BackupGenerationKeyPurpose.self)
     } catch {
       throw .recoveryKeyInvalid(

@@ -36,7 +36,8 @@ extension VaultSession {
     let generation = try BackupGenerationID.random()
     let key: SecretKey<BackupGenerationKeyPurpose>
     do { key = try SecretKey.random() } catch { throw .storageFailure("no random bytes for a backup key") }
-    try keyring.store(key, generation: generation, vaultID: metadata.vaultID, recovery: metadata.recoveryPublicKey)
+    try keyring.store(
+      key, generation: generation, vaultID: metadata.vaultID, recovery: metadata.recoveryPublicKey, createdAt: Timestamp.now())
     do {
       let copy = try consistentCopy(workDirectory: workDirectory)
       return VaultSnapshot(
@@ -58,11 +59,19 @@ extension VaultSession {
     }
   }
 
-  /// Every generation, oldest first (admins).
-  public func backupGenerations() throws(VaultError) -> [BackupGeneration] {
+  /// Every generation, oldest first (admins): those this vault recorded, and with a keyring,
+  /// also the keyring's entries for this vault that it did not record (made after the backup
+  /// this vault was restored from).
+  public func backupGenerations(keyring: BackupKeyring? = nil) throws(VaultError) -> [BackupGeneration] {
     try authorize(.manageBackups, action: .backupList, target: "backup")
     return try transaction { db in
-      let generations = try liveAndPastGenerations(db)
+      var generations = try liveAndPastGenerations(db)
+      let known = Set(generations.map(\.id))
+      for entry in keyring?.entries() ?? [] where entry.vaultID == metadata.vaultID && !known.contains(entry.generation) {
+        generations.append(
+          BackupGeneration(id: entry.generation, createdAt: entry.createdAt, createdBy: "?", fileSHA256: "", destroyedAt: nil))
+      }
+      generations.sort { $0.createdAt < $1.createdAt }
       try record(db, action: .backupList, target: "backup", detail: "\(generations.count) generation(s)")
       return generations
     }
@@ -75,7 +84,14 @@ extension VaultSession {
     let limit = Timestamp.format(cutoff)
     return try transaction { db in
       var expired: [BackupGeneration] = []
-      for generation in try liveAndPastGenerations(db) where generation.destroyedAt == nil && generation.createdAt <= limit {
+      // The keyring knows every generation of this vault, including any made after this copy of
+      // the vault was itself restored from a backup; the table knows who made them.
+      let known = Dictionary(uniqueKeysWithValues: try liveAndPastGenerations(db).map { ($0.id, $0) })
+      let due = keyring.entries().filter { $0.vaultID == metadata.vaultID && $0.createdAt <= limit }.map { entry in
+        known[entry.generation]
+          ?? BackupGeneration(id: entry.generation, createdAt: entry.createdAt, createdBy: "?", fileSHA256: "", destroyedAt: nil)
+      }
+      for generation in due {
         keyring.destroy(generation.id)
         guard !keyring.contains(generation.id) else {
           throw VaultError.cannotCreate(path: keyring.entryPath(generation.id), reason: "the key could not be deleted")
