@@ -9,6 +9,7 @@ enum HavenExitCode {
   static let notFound: Int32 = 66
   static let internalError: Int32 = 70
   static let cannotCreate: Int32 = 73
+  static let ioError: Int32 = 74
   static let temporaryFailure: Int32 = 75
   static let permissionDenied: Int32 = 77
 
@@ -21,6 +22,7 @@ enum HavenExitCode {
     case .temporary: temporaryFailure
     case .permissionDenied: permissionDenied
     case .internalError: internalError
+    case .ioError: ioError
     }
   }
 }

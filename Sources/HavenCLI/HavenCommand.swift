@@ -10,7 +10,7 @@ struct HavenCommand: ParsableCommand {
     commandName: "haven",
     abstract: "A secure, offline record vault for survivor-support services.",
     discussion:
-      "Exit codes: 0 ok, 64 usage, 65 data error or tampering, 66 no such vault or record, 70 internal, 73 cannot create, 75 busy (retry), 77 permission denied or wrong passphrase. See docs/cli.md.",
+      "Exit codes: 0 ok, 64 usage, 65 data error or tampering, 66 no such vault or record, 70 internal, 73 cannot create, 74 disk full or I/O error, 75 busy (retry), 77 permission denied or wrong passphrase. See docs/cli.md.",
     version: "0.1.0",
     subcommands: [
       InitCommand.self, StatusCommand.self, SurvivorCommand.self, ReferralCommand.self, SupportSessionCommand.self,

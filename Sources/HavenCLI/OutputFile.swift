@@ -50,9 +50,10 @@ enum OutputFile {
       let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress!, $0.count) }
       if written < 0 && errno == EINTR { continue }
       guard written > 0 else {
-        let reason = String(cString: strerror(errno))
+        let code = errno
         unlink(path)
-        throw VaultError.cannotCreate(path: path, reason: reason)
+        if code == ENOSPC || code == EDQUOT { throw VaultError.diskFull("writing \(path)") }
+        throw VaultError.cannotCreate(path: path, reason: String(cString: strerror(code)))
       }
       offset += written
     }

@@ -4,7 +4,7 @@ import HavenCrypto
 /// What kind of failure this is, so a front end can map it to an exit code (docs/cli.md)
 /// without knowing every case.
 public enum FailureCategory: Sendable {
-  case usage, dataError, notFound, cannotCreate, temporary, permissionDenied, internalError
+  case usage, dataError, notFound, cannotCreate, ioError, temporary, permissionDenied, internalError
 }
 
 /// Every failure the vault reports. Messages name the user, team, file or record involved, so a
@@ -37,6 +37,8 @@ public enum VaultError: Error, Equatable, Sendable {
   case consentNotGiven(purpose: String, status: String)
   case importRejected([ImportProblem])
   case storageFailure(String)
+  /// The filesystem is full (or over quota): nothing was changed.
+  case diskFull(String)
   /// An export file that does not open: not sealed to this identity, altered, or not an export.
   case exportInvalid(String)
   /// A backup whose generation key is not in the keyring: expired, or another keyring.
@@ -55,6 +57,7 @@ public enum VaultError: Error, Equatable, Sendable {
     case .wrongPassphrase, .permissionDenied, .keyNotHeld, .notInYourTeams, .underLegalHold, .consentNotGiven:
       .permissionDenied
     case .storageFailure: .internalError
+    case .diskFull: .ioError
     }
   }
 
@@ -92,6 +95,7 @@ public enum VaultError: Error, Equatable, Sendable {
     case .importRejected(let problems):
       "the file was not imported: \(problems.count) problem(s) found; nothing was written"
     case .storageFailure(let detail): "storage failure: \(detail)"
+    case .diskFull(let detail): "the disk is full (\(detail)); nothing was changed"
     case .exportInvalid(let reason): "the export cannot be opened: \(reason)"
     case .backupKeyGone(let generation):
       "backup generation \(generation) cannot be opened: its key is not in this keyring (the generation has expired, or the keyring is another vault's)"
@@ -105,6 +109,7 @@ public enum VaultError: Error, Equatable, Sendable {
     case .newerFormat: "upgrade haven to a version that supports this format"
     case .wrongPassphrase: "check the passphrase; after repeated failures ask an admin to recover your access"
     case .busy: "retry in a moment"
+    case .diskFull: "free some space (or write to another disk) and try again"
     case .keyNotHeld:
       "a current holder delivers pending keys when they next unlock the vault, or an admin can run 'haven recovery deliver' with the recovery key"
     case .keyFileDamaged, .keyFileFromAnotherVault:
@@ -121,7 +126,7 @@ public enum VaultError: Error, Equatable, Sendable {
       switch databaseError.resultCode {
       case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy
       case .SQLITE_CORRUPT, .SQLITE_NOTADB: return .databaseDamaged(databaseError.message ?? "SQLite reports corruption")
-      case .SQLITE_FULL: return .storageFailure("the disk is full; nothing was changed")
+      case .SQLITE_FULL: return .diskFull("SQLite could not write")
       case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:
         return .permissionDenied(action: "open the vault database", reason: databaseError.message ?? "not permitted")
       default: return .storageFailure("SQLite \(databaseError.resultCode): \(databaseError.message ?? "")")

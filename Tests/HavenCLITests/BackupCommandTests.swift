@@ -132,3 +132,55 @@ struct BackupCommandTests {
         "backup.expire"))
   }
 }
+
+/// A 400 KiB tmpfs, where the machine allows mounting one (root on Linux), for disk-full tests.
+enum TinyFilesystem {
+  static let available: Bool = {
+    guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/bin/mount") else { return false }
+    let probe = FileManager.default.temporaryDirectory.appendingPathComponent("haven-tinyfs-probe-\(getpid())").path
+    defer { try? FileManager.default.removeItem(atPath: probe) }
+    guard (try? FileManager.default.createDirectory(atPath: probe, withIntermediateDirectories: true)) != nil,
+      run("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", probe])
+    else { return false }
+    return run("/bin/umount", [probe])
+  }()
+
+  @discardableResult
+  static func run(_ tool: String, _ arguments: [String]) -> Bool {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: tool)
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return false }
+    process.waitUntilExit()
+    return process.terminationStatus == 0
+  }
+}
+
+@Suite("haven backup on a full disk")
+struct BackupDiskFullTests {
+  @Test(
+    "a backup to a full filesystem fails with a clear error, leaves no key behind, and the live vault is untouched",
+    .enabled(if: TinyFilesystem.available, "needs permission to mount a small tmpfs"))
+  func diskFull() throws {
+    let (fixture, env) = try BackupCommandTests.setUp()
+    let cli = fixture.cli
+    for index in 0..<20 { _ = try fixture.addSurvivor("Filler Person\(index)") }
+    let full = cli.root.appendingPathComponent("full").path
+    try FileManager.default.createDirectory(atPath: full, withIntermediateDirectories: true)
+    #expect(TinyFilesystem.run("/bin/mount", ["-t", "tmpfs", "-o", "size=96k", "tmpfs", full]))
+    defer { TinyFilesystem.run("/bin/umount", [full]) }
+    let database = cli.vault + "/vault.sqlite"
+    let before = try Data(contentsOf: URL(fileURLWithPath: database))
+    let result = try cli.run(
+      ["backup", "--out", full + "/b.hvb", "--user", "ada", "--passphrase-file", cli.adminFile], environment: env)
+    #expect(result.status == 74, "\(result.stderr)")
+    #expect(result.stderr.contains("the disk is full"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: full).isEmpty)
+    let keyring = env["HAVEN_BACKUP_KEYRING"]!
+    #expect(((try? FileManager.default.contentsOfDirectory(atPath: keyring)) ?? []).isEmpty)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before)
+    #expect(try cli.run(["audit", "verify"]).status == 0)
+  }
+}
