@@ -32,11 +32,11 @@ struct BackupOpening: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("A checkpoint kept outside the vault ('haven audit checkpoint').", valueName: "file"))
   var witness: String?
 
-  func backupBytes(_ path: String) throws -> [UInt8] {
-    guard let data = FileManager.default.contents(atPath: path) else {
+  func backupFile(_ path: String) throws -> String {
+    guard FileManager.default.isReadableFile(atPath: path) else {
       throw CommandLineFailure(message: "cannot read backup \(path)", hint: nil, exitCode: HavenExitCode.notFound)
     }
-    return [UInt8](data)
+    return path
   }
 
   func witnessText() throws -> String? {
@@ -69,10 +69,13 @@ struct BackupCommand: ParsableCommand {
       let snapshot = try session.snapshotForBackup(keyring: keyring, workDirectory: work.isEmpty ? "." : work)
       let generation = snapshot.generation
       do {
-        let bytes = try BackupFile.seal(snapshot, session: session)
-        let digest = Hex.encode(SHA256.hash(bytes))
         let partial = out + ".partial"
-        try OutputFile.create(partial, bytes: bytes)
+        var digest = ""
+        var size: Int64 = 0
+        try OutputFile.withNewDescriptor(partial) { descriptor in
+          digest = try BackupFile.write(snapshot, session: session, to: descriptor, path: partial)
+          size = Int64(lseek(descriptor, 0, SEEK_CUR))
+        }
         do {
           guard !FileManager.default.fileExists(atPath: out) else {
             throw VaultError.cannotCreate(path: out, reason: "it already exists")
@@ -86,9 +89,9 @@ struct BackupCommand: ParsableCommand {
           throw error
         }
         if global.json {
-          return Console.json(["file": out, "generation": generation.description, "sha256": digest, "bytes": String(bytes.count)])
+          return Console.json(["file": out, "generation": generation.description, "sha256": digest, "bytes": String(size)])
         }
-        Console.out("Backup written: \(out) (\(bytes.count) bytes, sha256 \(digest))")
+        Console.out("Backup written: \(out) (\(size) bytes, sha256 \(digest))")
         Console.out("Generation \(generation); its key is in \(keyring.path)/\(generation).key, sealed to the recovery key.")
       } catch {
         keyring.destroy(generation)
@@ -104,11 +107,12 @@ struct BackupCommand: ParsableCommand {
     @OptionGroup var opening: BackupOpening
 
     func run() throws {
-      let bytes = try opening.backupBytes(file)
+      let backup = try opening.backupFile(file)
       let keyring = try opening.keyring.resolved()
       let check = try InputFile.withDescriptor(opening.recoveryKeyFile, purpose: "recovery key file") { descriptor in
         try BackupRestore.verify(
-          bytes, keyring: keyring, recoveryKey: RecoveryKey.read(fromFileDescriptor: descriptor), witness: opening.witnessText())
+          file: backup, keyring: keyring, recoveryKey: RecoveryKey.read(fromFileDescriptor: descriptor),
+          witness: opening.witnessText())
       }
       Console.out(check.summary)
     }
@@ -177,11 +181,11 @@ struct RestoreCommand: ParsableCommand {
   @OptionGroup var opening: BackupOpening
 
   func run() throws {
-    let bytes = try opening.backupBytes(file)
+    let backup = try opening.backupFile(file)
     let keyring = try opening.keyring.resolved()
     let check = try InputFile.withDescriptor(opening.recoveryKeyFile, purpose: "recovery key file") { descriptor in
       try BackupRestore.restore(
-        bytes, to: to, keyring: keyring, recoveryKey: RecoveryKey.read(fromFileDescriptor: descriptor),
+        file: backup, to: to, keyring: keyring, recoveryKey: RecoveryKey.read(fromFileDescriptor: descriptor),
         witness: opening.witnessText())
     }
     Console.out("Restored into \(to)")

@@ -23,4 +23,30 @@ public enum SHA256 {
     crypto_hash_sha256_final(&state, &output)
     return output
   }
+
+  /// SHA-256 over input given in pieces (a file read in chunks), so large files are never held
+  /// whole in memory.
+  public struct Hasher {
+    private var state = crypto_hash_sha256_state()
+
+    public init() {
+      SodiumRuntime.ensureInitialized()
+      crypto_hash_sha256_init(&state)
+    }
+
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+      guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+      crypto_hash_sha256_update(&state, base.assumingMemoryBound(to: UInt8.self), UInt64(bytes.count))
+    }
+
+    public mutating func update(_ bytes: [UInt8]) {
+      bytes.withUnsafeBytes { update($0) }
+    }
+
+    public mutating func finalize() -> [UInt8] {
+      var output = [UInt8](repeating: 0, count: Int(crypto_hash_sha256_BYTES))
+      crypto_hash_sha256_final(&state, &output)
+      return output
+    }
+  }
 }

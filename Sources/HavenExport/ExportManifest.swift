@@ -49,14 +49,17 @@ public struct ExportManifest: Codable, Sendable, Equatable {
   /// The signed audit checkpoint (C2SP note) current when the data was read.
   public let auditCheckpoint: String
   public let files: [File]
-  /// SHA-256 of `encode("haven.export.content.v1", [name_1, contents_1, ..., name_n, contents_n])`.
+  /// SHA-256 of `encode("haven.export.content.v1", [name_1, sha256_1, ..., name_n, sha256_n])`:
+  /// one value naming the whole content, computable from the file list alone (so a backup larger
+  /// than memory can be hashed as it streams).
   public let contentHash: String
 
-  static func contentHash(_ entries: [ExportEntry]) -> String {
+  static func contentHash(_ files: [File]) -> String {
     Hex.encode(
       SHA256.hash(
         AssociatedData.encode(
-          domain: "haven.export.content.v1", entries.flatMap { [ContextPart.text($0.name), .bytes($0.contents)] })))
+          domain: "haven.export.content.v1",
+          files.flatMap { [ContextPart.text($0.name), .bytes(Hex.decode($0.sha256) ?? [])] })))
   }
 }
 

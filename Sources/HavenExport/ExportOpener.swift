@@ -61,17 +61,32 @@ public enum ExportOpener {
     return opened
   }
 
-  /// Checks a signed export's signature, manifest and file hashes.
-  public static func verify(_ signed: ExportFile.Signed, trustedSigners: [TrustedSigner]?) throws(VaultError) -> OpenedExport {
-    let manifest = try decodeManifest(signed.manifestJSON)
+  /// Checks a manifest's signature by the key it names, and that the key name is the vault's;
+  /// returns the manifest and the signer's key. File hashes are the caller's to check.
+  public static func verifySignature(
+    manifestJSON: [UInt8], signature: [UInt8]
+  ) throws(VaultError) -> (manifest: ExportManifest, signer: SigningPublicKey) {
+    let manifest = try decodeManifest(manifestJSON)
     guard let keyBytes = Hex.decode(manifest.generatedBy.publicKey), let signerKey = try? SigningPublicKey(bytes: keyBytes)
     else { throw .exportInvalid("its signer key is malformed") }
-    guard signerKey.isValidSignature(signed.signature, for: ExportFile.signedMessage(manifestJSON: signed.manifestJSON)) else {
+    guard signerKey.isValidSignature(signature, for: ExportFile.signedMessage(manifestJSON: manifestJSON)) else {
       throw .exportInvalid("its signature does not verify: the manifest was altered")
     }
     guard manifest.generatedBy.keyName == "haven/\(manifest.vault.id)/\(manifest.generatedBy.user)" else {
       throw .exportInvalid("its signer does not belong to the vault it names")
     }
+    guard ExportManifest.contentHash(manifest.files) == manifest.contentHash else {
+      throw .exportInvalid("its content hash does not match its file list")
+    }
+    for file in manifest.files where !isSafeFileName(file.name) || file.bytes < 0 {
+      throw .exportInvalid("file name '\(file.name)' is not allowed")
+    }
+    return (manifest, signerKey)
+  }
+
+  /// Checks a signed export's signature, manifest and file hashes.
+  public static func verify(_ signed: ExportFile.Signed, trustedSigners: [TrustedSigner]?) throws(VaultError) -> OpenedExport {
+    let (manifest, signerKey) = try verifySignature(manifestJSON: signed.manifestJSON, signature: signed.signature)
     guard signed.entries.count == manifest.files.count else {
       throw .exportInvalid("it carries \(signed.entries.count) files but its manifest lists \(manifest.files.count)")
     }
@@ -83,7 +98,7 @@ public enum ExportOpener {
       guard isSafeFileName(record.name) else { throw .exportInvalid("file name '\(record.name)' is not allowed") }
       entries.append(ExportEntry(name: record.name, mediaType: record.mediaType, contents: entry.contents))
     }
-    guard ExportManifest.contentHash(entries) == manifest.contentHash else {
+    guard ExportManifest.contentHash(entries.map(\.record)) == manifest.contentHash else {
       throw .exportInvalid("its content hash does not match its files")
     }
     var trusted = false

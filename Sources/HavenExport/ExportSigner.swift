@@ -35,6 +35,14 @@ public struct ExportSigner {
 
   /// Signs the request's manifest; `recipient` nil makes an unsealed (`--plain`) copy.
   public func sign(_ request: Request, recipient: RecipientPublicKey?) throws(VaultError) -> ExportFile.Signed {
+    let (json, signature) = try signManifest(request, files: request.entries.map(\.record), recipient: recipient)
+    return ExportFile.Signed(manifestJSON: json, signature: signature, entries: request.entries)
+  }
+
+  /// Signs a manifest for files described rather than held (a backup, streamed from disk).
+  public func signManifest(
+    _ request: Request, files: [ExportManifest.File], recipient: RecipientPublicKey?
+  ) throws(VaultError) -> (manifestJSON: [UInt8], signature: [UInt8]) {
     let manifest = ExportManifest(
       kind: request.kind, title: request.title,
       vault: .init(id: Hex.encode(session.vault.metadata.vaultID), name: session.vault.metadata.name),
@@ -45,12 +53,11 @@ public struct ExportSigner {
       generatedAt: ISO8601DateFormatter().string(from: Date()), parameters: request.parameters,
       consent: request.consent.map { .init(purpose: $0.purpose, included: $0.included, excluded: $0.excluded) },
       disclosureNotes: request.disclosureNotes, auditCheckpoint: request.auditCheckpoint,
-      files: request.entries.map(\.record), contentHash: ExportManifest.contentHash(request.entries))
+      files: files, contentHash: ExportManifest.contentHash(files))
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     guard let json = try? encoder.encode(manifest) else { throw .storageFailure("could not encode the export manifest") }
-    let signature = session.signExport(manifest: Array(json))
-    return ExportFile.Signed(manifestJSON: Array(json), signature: signature.signature, entries: request.entries)
+    return (Array(json), session.signExport(manifest: Array(json)).signature)
   }
 
   /// Records the export in the audit log; call once the file is ready to be written.

@@ -63,7 +63,8 @@ struct ExportFormatVectorTests {
   static func contentHash(_ entries: [ExportEntry]) -> String {
     Hex.encode(
       SHA256.hash(
-        AssociatedData.encode(domain: "haven.export.content.v1", entries.flatMap { [.text($0.name), .bytes($0.contents)] })))
+        AssociatedData.encode(
+          domain: "haven.export.content.v1", entries.flatMap { [.text($0.name), .bytes(SHA256.hash($0.contents))] })))
   }
 
   @Test("the vector opens: key agreement, nonce, associated data, payload parts, signature and hashes all as documented")

@@ -6,16 +6,20 @@ import HavenCrypto
   import Glibc
 #endif
 
-/// A consistent copy of the whole vault, in memory, with the key of the generation it will be
-/// sealed under. The database comes from `VACUUM INTO` (one read transaction: every write
-/// committed before it began, none after); key files are checked against the copy's digests.
+/// A consistent copy of the whole vault, with the key of the generation it will be sealed
+/// under. The database copy comes from `VACUUM INTO` (one read transaction: every write committed
+/// before it began, none after) and stays on disk, beside the backup being written, until the
+/// snapshot is released; key files are small and checked against the copy's digests.
 public struct VaultSnapshot: ~Copyable {
   public let generation: BackupGenerationID
   public let key: SecretKey<BackupGenerationKeyPurpose>
-  public let database: [UInt8]
+  /// The database copy (0600), deleted when the snapshot is released.
+  public let databasePath: String
   public let keyFiles: [(user: String, bytes: [UInt8])]
   /// The latest signed checkpoint inside the copy.
   public let checkpoint: String
+
+  deinit { unlink(databasePath) }
 }
 
 /// One backup generation as the vault remembers it (its key is only in the keyring).
@@ -41,7 +45,7 @@ extension VaultSession {
     do {
       let copy = try consistentCopy(workDirectory: workDirectory)
       return VaultSnapshot(
-        generation: generation, key: key, database: copy.database, keyFiles: copy.keyFiles, checkpoint: copy.checkpoint)
+        generation: generation, key: key, databasePath: copy.path, keyFiles: copy.keyFiles, checkpoint: copy.checkpoint)
     } catch {
       keyring.destroy(generation)
       throw error
@@ -130,9 +134,10 @@ extension VaultSession {
 
   private func consistentCopy(
     workDirectory: String
-  ) throws(VaultError) -> (database: [UInt8], keyFiles: [(user: String, bytes: [UInt8])], checkpoint: String) {
+  ) throws(VaultError) -> (path: String, keyFiles: [(user: String, bytes: [UInt8])], checkpoint: String) {
     let copyPath = workDirectory + "/.haven-snapshot-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sqlite"
-    defer { unlink(copyPath) }
+    var kept = false
+    defer { if !kept { unlink(copyPath) } }
     // A key file can change (a passphrase change) between the copy and reading the file: retry.
     for _ in 0..<3 {
       unlink(copyPath)
@@ -167,10 +172,8 @@ extension VaultSession {
         keyFiles.append((name, bytes))
       }
       guard keyFiles.count == users.count else { continue }
-      guard let database = FileManager.default.contents(atPath: copyPath) else {
-        throw VaultError.cannotCreate(path: copyPath, reason: "the copy could not be read back")
-      }
-      return ([UInt8](database), keyFiles, checkpoint ?? "")
+      kept = true
+      return (copyPath, keyFiles, checkpoint ?? "")
     }
     throw VaultError.busy
   }

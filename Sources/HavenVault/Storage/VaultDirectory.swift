@@ -75,6 +75,23 @@ public struct VaultDirectory: Sendable {
     }
   }
 
+  /// Creates the empty directory tree a backup is restored into, refusing one that has content.
+  public static func createForRestore(at path: String) throws(VaultError) -> VaultDirectory {
+    let directory = VaultDirectory(path: path)
+    try directory.create()
+    return directory
+  }
+
+  /// Removes a restore that failed its checks (only ever a directory `createForRestore` made).
+  public func removeFailedRestore() {
+    removeNewVaultFiles()
+  }
+
+  /// Whether `name` can be a user's name (and so a key file's name).
+  public static func isValidUserName(_ name: String) -> Bool {
+    (try? Names.validate(name, kind: "user")) != nil
+  }
+
   /// Writes a vault from a backup into a new directory (refusing one that has content, so a
   /// restore can never land on a live vault), each file written atomically and synced.
   public static func restore(
