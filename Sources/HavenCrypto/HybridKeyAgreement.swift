@@ -37,6 +37,17 @@ public enum HybridKeyAgreement {
     ephemeral: BoxPublicKey, recipient: BoxPublicKey, label: String
   ) throws(CryptoError) -> SecretKey<P> {
     let shared = try SecureBytes(count: Int(crypto_scalarmult_BYTES))
+    let output = try SecureBytes(count: P.byteCount)
+    try derive(
+      secret: secret, peer: peer, ephemeral: ephemeral, recipient: recipient, label: label, shared: shared, into: output)
+    return try SecretKey(adopting: output)
+  }
+
+  /// The agreement itself, into caller-owned guarded buffers.
+  static func derive(
+    secret: borrowing SecretKey<BoxSecretKeyPurpose>, peer: BoxPublicKey, ephemeral: BoxPublicKey, recipient: BoxPublicKey,
+    label: String, shared: borrowing SecureBytes, into output: borrowing SecureBytes
+  ) throws(CryptoError) {
     let status = secret.withUnsafeBytes { sk in
       shared.withUnsafeMutableBytes { out in
         crypto_scalarmult(
@@ -45,7 +56,6 @@ public enum HybridKeyAgreement {
     }
     guard status == 0 else { throw .invalidPublicKeyOrSignature }
     let message = AssociatedData.encode(domain: label, [.bytes(ephemeral.bytes), .bytes(recipient.bytes)])
-    let output = try SecureBytes(count: P.byteCount)
     shared.withUnsafeBytes { key in
       output.withUnsafeMutableBytes { out in
         _ = crypto_generichash(
@@ -53,6 +63,25 @@ public enum HybridKeyAgreement {
           key.baseAddress!.assumingMemoryBound(to: UInt8.self), key.count)
       }
     }
-    return try SecretKey(adopting: output)
+  }
+}
+
+/// One guarded key slot re-derived per record, for readers that recover a key for every one of
+/// many records (a report over every survivor): guarded allocations cost several system calls
+/// each, so the slot and its scratch are allocated once and overwritten, then wiped on release.
+public final class ReusableAgreedKey<P: AEADKeyPurpose>: @unchecked Sendable {
+  private let shared: SecureBytes
+  public let key: SecretKey<P>
+
+  public init() throws(CryptoError) {
+    shared = try SecureBytes(count: Int(crypto_scalarmult_BYTES))
+    key = try SecretKey(adopting: SecureBytes(count: P.byteCount))
+  }
+
+  /// Overwrites `key` with the key agreed for `ephemeral` (as `HybridKeyAgreement.recover`).
+  public func recover(ephemeral: BoxPublicKey, recipient keyPair: borrowing BoxKeyPair, label: String) throws(CryptoError) {
+    try HybridKeyAgreement.derive(
+      secret: keyPair.secretKey, peer: ephemeral, ephemeral: ephemeral, recipient: keyPair.publicKey, label: label,
+      shared: shared, into: key.storage)
   }
 }

@@ -5,6 +5,7 @@ public protocol CaseTerm: RawRepresentable, CaseIterable, Sendable, Hashable, Co
 extension CaseTerm {
   /// Parses a term, or explains what is accepted.
   public static func parse(_ text: String, field: String) throws(VaultError) -> Self {
+    if let exact = Self(rawValue: text) { return exact }  // stored values are already canonical
     let normalized = text.trimmingCharacters(in: .whitespaces).lowercased()
     guard let value = Self(rawValue: normalized) else {
       throw .invalidArgument("\(field) '\(text)' is not one of: \(allCases.map(\.rawValue).joined(separator: ", "))")

@@ -36,10 +36,9 @@ public struct StatisticalReferralEvent: Sendable, Equatable {
   public let reason: String?
 }
 
+/// A session as reports use it: when, and whether the survivor came.
 public struct StatisticalSession: Sendable, Equatable {
   public let date: CalendarDate
-  public let minutes: Int
-  public let kind: SessionKind
   public let attendance: Attendance
 }
 
