@@ -32,6 +32,20 @@ struct BackupOpening: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("A checkpoint kept outside the vault ('haven audit checkpoint').", valueName: "file"))
   var witness: String?
 
+  /// Restores `file` into `directory`, or with none only verifies it (in a temporary directory).
+  func check(_ file: String, into directory: String?) throws -> BackupCheck {
+    let backup = try backupFile(file)
+    let keyring = try keyring.resolved()
+    let witness = try witnessText()
+    return try InputFile.withDescriptor(recoveryKeyFile, purpose: "recovery key file") { descriptor in
+      let recoveryKey = try RecoveryKey.read(fromFileDescriptor: descriptor)
+      guard let directory else {
+        return try BackupRestore.verify(file: backup, keyring: keyring, recoveryKey: recoveryKey, witness: witness)
+      }
+      return try BackupRestore.restore(file: backup, to: directory, keyring: keyring, recoveryKey: recoveryKey, witness: witness)
+    }
+  }
+
   func backupFile(_ path: String) throws -> String {
     guard FileManager.default.isReadableFile(atPath: path) else {
       throw CommandLineFailure(message: "cannot read backup \(path)", hint: nil, exitCode: HavenExitCode.notFound)
@@ -107,14 +121,7 @@ struct BackupCommand: ParsableCommand {
     @OptionGroup var opening: BackupOpening
 
     func run() throws {
-      let backup = try opening.backupFile(file)
-      let keyring = try opening.keyring.resolved()
-      let check = try InputFile.withDescriptor(opening.recoveryKeyFile, purpose: "recovery key file") { descriptor in
-        try BackupRestore.verify(
-          file: backup, keyring: keyring, recoveryKey: RecoveryKey.read(fromFileDescriptor: descriptor),
-          witness: opening.witnessText())
-      }
-      Console.out(check.summary)
+      Console.out(try opening.check(file, into: nil).summary)
     }
   }
 
@@ -181,13 +188,7 @@ struct RestoreCommand: ParsableCommand {
   @OptionGroup var opening: BackupOpening
 
   func run() throws {
-    let backup = try opening.backupFile(file)
-    let keyring = try opening.keyring.resolved()
-    let check = try InputFile.withDescriptor(opening.recoveryKeyFile, purpose: "recovery key file") { descriptor in
-      try BackupRestore.restore(
-        file: backup, to: to, keyring: keyring, recoveryKey: RecoveryKey.read(fromFileDescriptor: descriptor),
-        witness: opening.witnessText())
-    }
+    let check = try opening.check(file, into: to)
     Console.out("Restored into \(to)")
     Console.out(check.summary)
   }

@@ -105,28 +105,26 @@ public struct CommissionerReport: Sendable, Codable, Equatable {
     waitingMedianDays = enough ? counts.waitingQuantile(0.5).map(String.init) ?? "-" : "[c]"
     waitingP90Days = enough ? counts.waitingQuantile(0.9).map(String.init) ?? "-" : "[c]"
 
-    let total = counts.referrals
-    var tables = [Self.grid(counts, threshold: threshold)]
-    tables.append(
-      Self.list(
-        id: "referrer-type", title: "Referrals by referrer type", column: "Referrals",
-        ReferrerType.allCases.map { ($0.rawValue, counts.byReferrerType[$0] ?? 0) }, total: total, threshold: threshold))
-    tables.append(
-      Self.list(
-        id: "cohort", title: "Referrals by cohort", column: "Referrals",
+    let districts = counts.byDistrict.keys.sorted {
+      ($0 == ReportCounts.notRecorded ? 1 : 0, $0) < ($1 == ReportCounts.notRecorded ? 1 : 0, $1)
+    }
+    let breakdowns: [(id: String, title: String, items: [(String, Int)])] = [
+      (
+        "referrer-type", "Referrals by referrer type", ReferrerType.allCases.map { ($0.rawValue, counts.byReferrerType[$0] ?? 0) }
+      ),
+      (
+        "cohort", "Referrals by cohort",
         (Cohort.allCases.map(\.rawValue) + [ReportCounts.notRecorded]).map { ($0, counts.byCohort[$0] ?? 0) }
-          .filter { $0.0 != ReportCounts.notRecorded || $0.1 > 0 }, total: total, threshold: threshold))
-    tables.append(
-      Self.list(
-        id: "age-band", title: "Referrals by age band at referral", column: "Referrals",
-        AgeBand.allCases.map { ($0.rawValue, counts.byAgeBand[$0] ?? 0) }, total: total, threshold: threshold))
-    tables.append(
-      Self.list(
-        id: "district", title: "Referrals by district", column: "Referrals",
-        counts.byDistrict.keys.sorted {
-          ($0 == ReportCounts.notRecorded ? 1 : 0, $0) < ($1 == ReportCounts.notRecorded ? 1 : 0, $1)
-        }
-        .map { ($0, counts.byDistrict[$0]!) }, total: total, threshold: threshold))
+          .filter { $0.0 != ReportCounts.notRecorded || $0.1 > 0 }
+      ),
+      ("age-band", "Referrals by age band at referral", AgeBand.allCases.map { ($0.rawValue, counts.byAgeBand[$0] ?? 0) }),
+      ("district", "Referrals by district", districts.map { ($0, counts.byDistrict[$0]!) }),
+    ]
+    let tables =
+      [Self.grid(counts, threshold: threshold)]
+      + breakdowns.map {
+        Self.list(id: $0.id, title: $0.title, column: "Referrals", $0.items, total: counts.referrals, threshold: threshold)
+      }
     self.tables = tables
     notes = [
       "Counts from 1 to \(threshold - 1) are shown as <\(threshold); zero is shown as 0.",
