@@ -37,6 +37,34 @@ public enum MerkleTree {
     return inclusionProof(index: index - k, leaves.dropFirst(k)) + [root(leaves.prefix(k))]
   }
 
+  /// PATH for many leaves of one tree at once: the tree's levels are hashed once (a last node
+  /// without a sibling moves up unchanged, which gives RFC 6962's tree), then each path is read
+  /// off in O(log n). Equal to `inclusionProof(index:_:)` for every index.
+  public static func inclusionProofs(indices: [Int], _ leaves: [Hash]) -> [[Hash]] {
+    var levels = [leaves]
+    while let level = levels.last, level.count > 1 {
+      var next: [Hash] = []
+      next.reserveCapacity((level.count + 1) / 2)
+      var position = 0
+      while position + 1 < level.count {
+        next.append(nodeHash(level[position], level[position + 1]))
+        position += 2
+      }
+      if position < level.count { next.append(level[position]) }
+      levels.append(next)
+    }
+    return indices.map { index in
+      var path: [Hash] = []
+      var position = index
+      for level in levels.dropLast() {
+        let sibling = position ^ 1
+        if sibling < level.count { path.append(level[sibling]) }
+        position /= 2
+      }
+      return path
+    }
+  }
+
   /// PROOF(m, D[n]): that the tree of the first `oldSize` leaves is a prefix of the tree of `leaves`.
   public static func consistencyProof(oldSize: Int, _ leaves: ArraySlice<Hash>) -> [Hash] {
     precondition(oldSize >= 0 && oldSize <= leaves.count)

@@ -31,6 +31,17 @@ struct MerkleTreeTests {
     #expect(MerkleTree.root([]) == hex("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"))
   }
 
+  @Test("proofs for many leaves at once equal RFC 6962 PATH for every leaf of trees up to 70 leaves")
+  func batchProofs() {
+    for size in 1...70 {
+      let leaves = (0..<size).map { MerkleTree.leafHash([UInt8(truncatingIfNeeded: $0), 7]) }
+      let batch = MerkleTree.inclusionProofs(indices: Array(0..<size), leaves)
+      for index in 0..<size {
+        #expect(batch[index] == MerkleTree.inclusionProof(index: index, leaves[...]), "size \(size) index \(index)")
+      }
+    }
+  }
+
   @Test("every inclusion and consistency proof of trees up to 33 leaves verifies, and a wrong one does not")
   func proofs() {
     let hashes = (0..<33).map { MerkleTree.leafHash([UInt8($0)]) }

@@ -102,13 +102,13 @@ extension VaultSession {
       uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, role FROM users").map {
         ($0["id"] as Int64, Role(rawValue: $0["role"]))
       })
-    return entries.map { entry in
-      let index = Int(entry.seq - 1)
-      return AccessHistoryEntry(
+    let paths = MerkleTree.inclusionProofs(indices: entries.map { Int($0.seq - 1) }, leaves)
+    return zip(entries, paths).map { entry, path in
+      AccessHistoryEntry(
         entry: entry, actorRole: entry.actorUserID.flatMap { roles[$0] ?? nil },
         proof: AuditInclusionProof(
-          seq: entry.seq, leafIndex: index, leafData: entry.leafData, leafHash: entry.leafHash, treeSize: treeSize,
-          path: MerkleTree.inclusionProof(index: index, leaves[...]), checkpoint: note))
+          seq: entry.seq, leafIndex: Int(entry.seq - 1), leafData: entry.leafData, leafHash: entry.leafHash, treeSize: treeSize,
+          path: path, checkpoint: note))
     }
   }
 
