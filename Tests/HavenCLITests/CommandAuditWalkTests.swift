@@ -4,8 +4,9 @@ import Testing
 
 /// Walks every `haven` command that touches the vault and checks that each one, allowed or
 /// refused, appended at least one audit entry (and that the log still verifies afterwards). The
-/// read-only `audit verify`, `audit checkpoint` and `audit prove` are the documented exceptions:
-/// they read only public data and never write, so they cannot change the evidence.
+/// read-only `audit verify`, `audit checkpoint`, `audit prove` and `export signers` are the
+/// documented exceptions: they read only public data and never write, so they cannot change the
+/// evidence; `export open`, `keygen`, `backup verify` and `restore` work without the live vault.
 @Suite("Every command is audited")
 struct CommandAuditWalkTests {
   @Test("each command, allowed or refused, adds audit entries")
@@ -23,6 +24,10 @@ struct CommandAuditWalkTests {
     let csv = cli.root.appendingPathComponent("walk.csv").path
     try "team,name\ntrauma-service,Testperson Imported\n".write(toFile: csv, atomically: true, encoding: .utf8)
     let ref = try fixture.addSurvivor("Testperson Walk")
+    let recipient = cli.root.appendingPathComponent("recipient").path
+    #expect(try cli.run(["keygen", "--out", recipient]).status == 0)
+    let keyring = cli.root.appendingPathComponent("keyring").path
+    func output(_ name: String) -> String { cli.root.appendingPathComponent(name).path }
     try cli.asAdmin(["team", "add-member", "stovewood", "wendy"])
     try cli.asUser("sam", ["status"])
 
@@ -40,6 +45,7 @@ struct CommandAuditWalkTests {
       ("ada", ["service", "list"], "service list"),
       ("ada", ["config", "break-glass", "--roles", ""], "config break-glass"),
       ("ada", ["config", "show"], "config show"),
+      ("ada", ["user", "add", "rita", "--role", "reporting", "--new-passphrase-file", cli.workerFile], "user add (reporting)"),
       ("ada", ["recovery", "deliver", "--recovery-key-file", cli.recoveryFile], "recovery deliver"),
       ("wendy", ["survivor", "add", "--team", "trauma-service", "--name", "Testperson Two"], "survivor add"),
       ("wendy", ["survivor", "show", ref], "survivor show"),
@@ -95,6 +101,31 @@ struct CommandAuditWalkTests {
       ("ada", ["retention", "set", "--years", "75"], "retention set"),
       ("ada", ["retention", "due"], "retention due"),
       ("ada", ["retention", "purge", "--yes"], "retention purge (nothing due)"),
+      (
+        "rita", ["export", "report", "--year", "2023/24", "--recipient", recipient + ".pub", "--out", output("r.hvx")],
+        "export report"
+      ),
+      (
+        "rita", ["export", "records", "--year", "2023/24", "--recipient", recipient + ".pub", "--out", output("p.hvx")],
+        "export records"
+      ),
+      (
+        "wendy", ["export", "subject-access", ref, "--recipient", recipient + ".pub", "--out", output("s.hvx")],
+        "export subject-access"
+      ),
+      (
+        "wendy",
+        ["export", "share", ref, "--agency", "partner-agency", "--recipient", recipient + ".pub", "--out", output("x.hvx")],
+        "refused: export share without consent"
+      ),
+      (
+        "wendy", ["export", "report", "--year", "2023/24", "--recipient", recipient + ".pub", "--out", output("w.hvx")],
+        "refused: export report by a worker"
+      ),
+      ("ada", ["backup", "--out", output("b.hvb"), "--keyring", keyring], "backup"),
+      ("ada", ["backup", "list", "--keyring", keyring], "backup list"),
+      ("ada", ["backup", "expire", "--older-than", "1y", "--keyring", keyring], "backup expire (none due)"),
+      ("wendy", ["backup", "--out", output("w.hvb"), "--keyring", keyring], "refused: backup by a worker"),
       ("ada", ["audit", "log"], "audit log"),
       ("ada", ["audit", "report", "--since", "2000-01-01", "--until", "2100-01-01"], "audit report"),
       // Refusals are audited too.

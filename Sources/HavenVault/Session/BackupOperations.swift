@@ -106,6 +106,7 @@ extension VaultSession {
         try record(db, action: .backupExpire, target: "backup:\(generation.id)", detail: "made \(generation.createdAt)")
         expired.append(generation)
       }
+      if expired.isEmpty { try record(db, action: .backupExpire, target: "backup", detail: "none made before \(limit)") }
       return expired
     }
   }
