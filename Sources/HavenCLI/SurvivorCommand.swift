@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import HavenVault
 
 struct SurvivorCommand: ParsableCommand {
@@ -116,9 +117,14 @@ struct SurvivorCommand: ParsableCommand {
       Presenter.done(
         global, action: "survivor.erase", "Erased \(reference): its keys and every field are destroyed; a tombstone remains.")
       let backups = try session.liveBackupGenerations()
-      if let oldest = backups.first, !global.json {
+      if let newest = backups.generations.last, !global.json {
+        var when = "once they expire ('haven backup expire')"
+        if let seconds = backups.expirySeconds, let made = try? Date(newest.createdAt, strategy: .iso8601) {
+          let complete = made.addingTimeInterval(TimeInterval(seconds)).formatted(.iso8601.year().month().day())
+          when = "on \(complete), when the newest of them expires under the expiry last used (\(seconds / 86400) days)"
+        }
         Console.note(
-          "haven: \(backups.count) backup generation(s) made before now (the oldest on \(oldest.createdAt)) still hold this record; the erasure is complete everywhere once they expire ('haven backup expire')."
+          "haven: \(backups.generations.count) backup generation(s) made before now still hold this record; the erasure is complete in every backup \(when)."
         )
       }
     }

@@ -51,7 +51,11 @@ struct BackupCommandTests {
         }
       }
     }
-    Thread.sleep(forTimeInterval: 0.8)
+    // Start the backup once the writers are well under way (and still have most writes to do).
+    let deadline = Date().addingTimeInterval(30)
+    while acknowledged.lock.withLock({ acknowledged.references.count }) < 3 && Date() < deadline {
+      Thread.sleep(forTimeInterval: 0.05)
+    }
     let started = Date()
     let made = try Self.backup(fixture, env, to: "during.hvb")
     group.wait()
@@ -130,6 +134,26 @@ struct BackupCommandTests {
     #expect(
       try cli.run(["audit", "log", "--action", "backup.", "--user", "ada", "--passphrase-file", cli.adminFile]).stdout.contains(
         "backup.expire"))
+  }
+}
+
+extension BackupCommandTests {
+  @Test("an erasure names the backups that still hold the record and the day they expire under the policy last used")
+  func erasureSaysWhenBackupsForget() throws {
+    let (fixture, env) = try Self.setUp()
+    let cli = fixture.cli
+    let reference = try fixture.addSurvivor("Testperson Forgotten")
+    #expect(try Self.backup(fixture, env, to: "b.hvb").status == 0)
+    let expire = try cli.run(
+      ["backup", "expire", "--older-than", "90d", "--user", "ada", "--passphrase-file", cli.adminFile], environment: env)
+    #expect(expire.stdout.contains("No generation is older than 90d"))
+    try cli.asAdmin(["team", "add-member", "trauma-service", "ada"])
+    try cli.asUser("wendy", ["status"])
+    let erase = try cli.asAdmin(["survivor", "erase", reference, "--reason", "request"])
+    #expect(erase.status == 0, "\(erase.stderr)")
+    let expected = Date().addingTimeInterval(90 * 86400).formatted(.iso8601.year().month().day())
+    #expect(erase.stderr.contains("1 backup generation(s) made before now still hold this record"))
+    #expect(erase.stderr.contains("complete in every backup on \(expected)"), "\(erase.stderr)")
   }
 }
 

@@ -87,6 +87,9 @@ extension VaultSession {
     try authorize(.manageBackups, action: .backupExpire, target: "backup")
     let limit = Timestamp.format(cutoff)
     return try transaction { db in
+      try db.execute(
+        sql: "INSERT INTO vault_settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+        arguments: [Self.expirySetting, String(max(0, Int(Date().timeIntervalSince(cutoff))))])
       var expired: [BackupGeneration] = []
       // The keyring knows every generation of this vault, including any made after this copy of
       // the vault was itself restored from a backup; the table knows who made them.
@@ -111,14 +114,24 @@ extension VaultSession {
     }
   }
 
-  /// Generations whose key still exists: backups that hold anything erased after they were made.
-  public func liveBackupGenerations() throws(VaultError) -> [BackupGeneration] {
+  /// Generations whose key still exists (backups that hold anything erased after they were
+  /// made), and the expiry period last used, so an erasure can say when it will be complete.
+  public func liveBackupGenerations() throws(VaultError) -> (generations: [BackupGeneration], expirySeconds: Int?) {
     do {
-      return try vault.database.read { db in try liveAndPastGenerations(db).filter { $0.destroyedAt == nil } }
+      return try vault.database.read { db in
+        (
+          try liveAndPastGenerations(db).filter { $0.destroyedAt == nil },
+          try String.fetchOne(db, sql: "SELECT value FROM vault_settings WHERE name = ?", arguments: [Self.expirySetting])
+            .flatMap(Int.init)
+        )
+      }
     } catch {
       throw VaultError.wrapping(error)
     }
   }
+
+  /// The vault setting that remembers the last `--older-than` used, in seconds.
+  static let expirySetting = "backup_expiry_seconds"
 
   private func liveAndPastGenerations(_ db: Database) throws -> [BackupGeneration] {
     try Row.fetchAll(
