@@ -170,3 +170,34 @@ struct ReportFigureTests {
     #expect(isva.headline.rows[0].cells[0].value == truth)
   }
 }
+
+@Suite("A report does not stop the service working")
+struct ReportConcurrencyTests {
+  @Test("a worker records a new survivor while the report is reading, without waiting for it; both accesses are audited")
+  func workersWriteDuringReport() throws {
+    let fixture = try ExportFixture()
+    try ReportFigureTests.build(fixture)
+    let rita = try fixture.unlock("rita")
+    let wendy = try fixture.unlock("wendy")
+    var wrote = false
+    var took: TimeInterval = 0
+    _ = try rita.readStatisticalCases(consentFor: .statistics) { _ in
+      guard !wrote else { return }
+      wrote = true
+      let start = Date()
+      _ = try wendy.addSurvivor(team: "trauma-service", details: SurvivorDetails(name: "Recorded During Report"))
+      took = Date().timeIntervalSince(start)
+    }
+    #expect(wrote)
+    #expect(took < 2, "the write waited \(took) s for the report")
+    let entries = try fixture.unlock("ada").auditLog(
+      {
+        var filter = AuditFilter()
+        filter.action = "statistics.read"
+        return filter
+      }())
+    #expect(entries.count == 2)
+    #expect(entries.first?.detail?.hasPrefix("begun") == true)
+    #expect(try AuditVerifier(vaultPath: fixture.path).verify().isIntact)
+  }
+}

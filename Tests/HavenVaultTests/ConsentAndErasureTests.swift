@@ -201,3 +201,23 @@ struct ConsentAndErasureTests {
     #expect(throws: VaultError.self) { _ = try wendy.retentionDue() }
   }
 }
+
+@Suite("Record ids after erasure")
+struct RecordIDReuseTests {
+  @Test("the newest survivor erased, the next one gets a new id: audit entries and pseudonyms never name two people")
+  func idsAreNeverReused() throws {
+    let fixture = try VaultFixture()
+    let admin = try fixture.admin()
+    try admin.addTeam("t")
+    try fixture.addUser("wendy", role: .worker, teams: ["t"])
+    try admin.addMember(team: "t", user: "ada")
+    let wendy = try fixture.unlock("wendy")
+    _ = try wendy.addSurvivor(team: "t", details: SurvivorDetails(name: "First Person"))
+    let second = try wendy.addSurvivor(team: "t", details: SurvivorDetails(name: "Second Person"))
+    let erasing = try fixture.admin()
+    try erasing.eraseSurvivor(second, reason: "request")
+    _ = try wendy.addSurvivor(team: "t", details: SurvivorDetails(name: "Third Person"))
+    let ids = try fixture.rawDatabase().read { db in try Int64.fetchAll(db, sql: "SELECT id FROM survivors ORDER BY id") }
+    #expect(ids == [1, 3])
+  }
+}

@@ -156,7 +156,16 @@ extension VaultSession {
 
   /// Allocates the next id of a table inside the current write transaction (ids are needed
   /// before encryption, because each field's associated data names its row).
+  /// Never reuses an id, even one whose row an erasure deleted (`id_counters`), because audit
+  /// entries and export pseudonyms name records by id.
   func nextID(_ db: Database, table: String) throws -> Int64 {
-    (try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM \(table)")) ?? 0) + 1
+    let counted =
+      try Int64.fetchOne(db.cachedStatement(sql: "SELECT last_id FROM id_counters WHERE name = ?"), arguments: [table]) ?? 0
+    let present = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM \(table)")) ?? 0
+    let next = max(counted, present) + 1
+    try db.cachedStatement(
+      sql: "INSERT INTO id_counters (name, last_id) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET last_id = excluded.last_id"
+    ).execute(arguments: [table, next])
+    return next
   }
 }

@@ -32,15 +32,21 @@ extension VaultSession {
   /// statistics secret alone: the `reporting` role never holds a record key. Survivors without
   /// that consent are counted by reason and never decrypted beyond their consent history.
   /// `recipient`: also give each survivor a pseudonym keyed for that export recipient
-  /// (docs/FORMAT.md, "Export pseudonyms"). One audit entry records the read and its size, in
-  /// the same transaction.
+  /// (docs/FORMAT.md, "Export pseudonyms").
+  ///
+  /// A read over every survivor takes seconds, so it does not hold the write lock (workers go on
+  /// recording): its audit entry is committed first, the read runs in one read transaction (a
+  /// consistent snapshot), and a second entry records what it included and left out.
   public func readStatisticalCases(
     consentFor purpose: ConsentPurpose, on day: CalendarDate = CalendarDate.today(),
     pseudonymsFor recipient: BoxPublicKey? = nil, target: String = "survivors",
     _ visit: (StatisticalCase) throws -> Void
   ) throws(VaultError) -> ConsentFilterSummary {
     try authorize(.readStatistics, action: .statisticsRead, target: target)
-    return try transaction { db in
+    try transaction { db in
+      try record(db, action: .statisticsRead, target: target, detail: "begun: every survivor with \(purpose) consent")
+    }
+    let summary = try snapshotRead { db in
       let statistics = try statisticsKeyPair(db)
       let pseudonyms = try recipient.map {
         try ExportPseudonyms(statistics: statistics, vaultID: metadata.vaultID, recipient: $0)
@@ -63,11 +69,22 @@ extension VaultSession {
         included += 1
         try visit(try statisticalCase(db, row, columns, pseudonym: pseudonyms?.pseudonym(survivorID: id)))
       }
-      let left = excluded.values.reduce(0, +)
+      return ConsentFilterSummary(purpose: purpose.description, included: included, excluded: excluded)
+    }
+    try transaction { db in
       try record(
         db, action: .statisticsRead, target: target,
-        detail: "\(included) survivors with \(purpose) consent, \(left) left out for consent")
-      return ConsentFilterSummary(purpose: purpose.description, included: included, excluded: excluded)
+        detail: "\(summary.included) survivors with \(purpose) consent, \(summary.excludedTotal) left out for consent")
+    }
+    return summary
+  }
+
+  /// One read transaction: a consistent snapshot that takes no write lock.
+  private func snapshotRead<T>(_ body: (Database) throws -> T) throws(VaultError) -> T {
+    do {
+      return try vault.database.read(body)
+    } catch {
+      throw VaultError.wrapping(error)
     }
   }
 

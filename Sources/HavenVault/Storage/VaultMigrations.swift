@@ -272,6 +272,14 @@ enum VaultMigrations {
             destroyed_at TEXT,
             destroyed_by INTEGER REFERENCES users(id)
           );
+          -- Record ids are never reused, even after an erasure deletes the newest rows: audit
+          -- entries and export pseudonyms name records by id.
+          CREATE TABLE id_counters (
+            name TEXT PRIMARY KEY,
+            last_id INTEGER NOT NULL
+          );
+          INSERT INTO id_counters (name, last_id) SELECT 'survivors',
+            max(ifnull((SELECT max(id) FROM survivors), 0), ifnull((SELECT max(survivor_id) FROM erasures), 0));
           UPDATE vault_meta SET format_version = 5;
           """)
     }
