@@ -23,7 +23,7 @@ enum HTMLText {
     h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #999}
     .meta{color:#444;font-size:.9rem}table{border-collapse:collapse;margin:.6rem 0 1rem;font-size:.95rem}
     th,td{border:1px solid #bbb;padding:.25rem .6rem;text-align:right}th:first-child,td:first-child{text-align:left}
-    tr.total td{font-weight:bold}.note{font-size:.85rem;color:#444}.redacted{background:#ddd;padding:0 .2rem}
+    tr.total td{font-weight:bold}.note{font-size:.85rem;color:#444}
     svg text{font-family:Georgia,serif;font-size:12px}section{break-inside:avoid}
     @media print{body{margin:0;max-width:none}h2{break-after:avoid}}
     """

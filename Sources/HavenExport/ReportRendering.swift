@@ -63,12 +63,12 @@ public enum ReportRendering {
       "Outcomes for leavers",
       "<p>Share of leavers whose rating was maintained or improved between the start and end of support, by domain. "
         + "Base: leavers with both ratings (\(e(report.outcomes.first?.base.display ?? "0"))).</p>\n"
-        + bars(shares.map { ($0.label, $0.percent.map(Double.init), $0.display) }, maximum: 100, unit: "%")
+        + bars(shares.map { ($0.label, $0.percent.map(Double.init), $0.display) }, maximum: 100)
         + shareTable(shares))
     let funnelValues = report.funnel.rows.map { ($0.label, $0.cells[0].value.map(Double.init), $0.cells[0].display) }
     let funnelMax = Double(funnelValues.compactMap(\.1).max() ?? 1)
     body += section(
-      "Pathway funnel", bars(funnelValues, maximum: max(funnelMax, 1), unit: "") + table(report.funnel))
+      "Pathway funnel", bars(funnelValues, maximum: max(funnelMax, 1)) + table(report.funnel))
     body += section(
       "Waiting time from referral to first session",
       "<p>Referrals with a first attended session: \(e(report.waitingReferrals.display)). Median: \(e(report.waitingMedianDays)) days. "
@@ -113,7 +113,7 @@ public enum ReportRendering {
   }
 
   /// A horizontal bar chart as inline SVG; a suppressed value draws no bar and shows its mark.
-  static func bars(_ items: [(String, Double?, String)], maximum: Double, unit: String) -> String {
+  static func bars(_ items: [(String, Double?, String)], maximum: Double) -> String {
     let e = HTMLText.escape
     let rowHeight = 26
     let labelWidth = 330
