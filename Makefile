@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SCRATCH ?= .build
 
-.PHONY: demo test build release deps format lint clean
+.PHONY: demo test soak build release deps format lint clean
 
 deps:
 	@scripts/install-deps.sh
@@ -21,6 +21,11 @@ demo: build
 test: deps
 	$(SWIFT) build --build-tests --scratch-path $(SCRATCH)
 	$(SWIFT) test --skip-build --scratch-path $(SCRATCH)
+
+## The fault suites at length (HAVEN_SOAK=1): 200 SIGKILL trials instead of 20 (docs/reliability.md).
+soak: deps
+	$(SWIFT) build --build-tests --scratch-path $(SCRATCH)
+	HAVEN_SOAK=1 $(SWIFT) test --skip-build --scratch-path $(SCRATCH) --filter "CrashSafety"
 
 format:
 	$(SWIFT) format --in-place --recursive --configuration .swift-format Package.swift Sources Tests
