@@ -25,7 +25,7 @@ test: deps
 ## The fault suites at length (HAVEN_SOAK=1): 200 SIGKILL trials instead of 20 (docs/reliability.md).
 soak: deps
 	$(SWIFT) build --build-tests --scratch-path $(SCRATCH)
-	HAVEN_SOAK=1 $(SWIFT) test --skip-build --scratch-path $(SCRATCH) --filter "CrashSafety"
+	HAVEN_SOAK=1 $(SWIFT) test --skip-build --scratch-path $(SCRATCH) --filter "CrashSafety|TamperSweep"
 
 format:
 	$(SWIFT) format --in-place --recursive --configuration .swift-format Package.swift Sources Tests

@@ -39,7 +39,9 @@ struct CrashSafetyTests {
     return (killed && status == nil ? nil : status, output)
   }
 
-  @Test("after every kill: integrity ok, log verifies, every record has its audit entry, imports are all or nothing, acknowledged writes survive")
+  @Test(
+    "after every kill: integrity ok, log verifies, every record has its audit entry, imports are all or nothing, acknowledged writes survive"
+  )
   func killedWrites() throws {
     let fixture = try PartnershipFixture()
     let cli = fixture.cli
@@ -80,7 +82,9 @@ struct CrashSafetyTests {
     for reference in acknowledged {
       #expect(try cli.asUser("wendy", ["survivor", "show", reference]).status == 0, "\(reference) was acknowledged but is gone")
     }
-    print("crash safety: \(Self.trials) trials, \(killed) killed mid-run, \(completed) finished first, \(acknowledged.count) acknowledged single writes checked")
+    print(
+      "crash safety: \(Self.trials) trials, \(killed) killed mid-run, \(completed) finished first, \(acknowledged.count) acknowledged single writes checked"
+    )
     #expect(killed > 0)
   }
 }
