@@ -39,6 +39,8 @@ public enum VaultError: Error, Equatable, Sendable {
   case storageFailure(String)
   /// The filesystem is full (or over quota): nothing was changed.
   case diskFull(String)
+  /// The disk refused a read or write (SQLite's I/O error, often a full disk): nothing was changed.
+  case ioFailure(String)
   /// An export file that does not open: not sealed to this identity, altered, or not an export.
   case exportInvalid(String)
   /// A backup whose generation key is not in the keyring: expired, or another keyring.
@@ -57,7 +59,7 @@ public enum VaultError: Error, Equatable, Sendable {
     case .wrongPassphrase, .permissionDenied, .keyNotHeld, .notInYourTeams, .underLegalHold, .consentNotGiven:
       .permissionDenied
     case .storageFailure: .internalError
-    case .diskFull: .ioError
+    case .diskFull, .ioFailure: .ioError
     }
   }
 
@@ -96,6 +98,7 @@ public enum VaultError: Error, Equatable, Sendable {
       "the file was not imported: \(problems.count) problem(s) found; nothing was written"
     case .storageFailure(let detail): "storage failure: \(detail)"
     case .diskFull(let detail): "the disk is full (\(detail)); nothing was changed"
+    case .ioFailure(let detail): "the disk refused a read or write (\(detail)); nothing was changed"
     case .exportInvalid(let reason): "the export cannot be opened: \(reason)"
     case .backupKeyGone(let generation):
       "backup generation \(generation) cannot be opened: its key is not in this keyring (the generation has expired, or the keyring is another vault's)"
@@ -109,7 +112,7 @@ public enum VaultError: Error, Equatable, Sendable {
     case .newerFormat: "upgrade haven to a version that supports this format"
     case .wrongPassphrase: "check the passphrase; after repeated failures ask an admin to recover your access"
     case .busy: "retry in a moment"
-    case .diskFull: "free some space (or write to another disk) and try again"
+    case .diskFull, .ioFailure: "check the disk has free space and is healthy, then try again"
     case .keyNotHeld:
       "a current holder delivers pending keys when they next unlock the vault, or an admin can run 'haven recovery deliver' with the recovery key"
     case .keyFileDamaged, .keyFileFromAnotherVault:
@@ -127,6 +130,7 @@ public enum VaultError: Error, Equatable, Sendable {
       case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy
       case .SQLITE_CORRUPT, .SQLITE_NOTADB: return .databaseDamaged(databaseError.message ?? "SQLite reports corruption")
       case .SQLITE_FULL: return .diskFull("SQLite could not write")
+      case .SQLITE_IOERR: return .ioFailure("SQLite: \(databaseError.message ?? "disk I/O error")")
       case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:
         return .permissionDenied(action: "open the vault database", reason: databaseError.message ?? "not permitted")
       default: return .storageFailure("SQLite \(databaseError.resultCode): \(databaseError.message ?? "")")

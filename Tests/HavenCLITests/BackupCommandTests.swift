@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @Suite("haven backup and restore through the real binary")
@@ -206,5 +207,52 @@ struct BackupDiskFullTests {
     #expect(((try? FileManager.default.contentsOfDirectory(atPath: keyring)) ?? []).isEmpty)
     #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before)
     #expect(try cli.run(["audit", "verify"]).status == 0)
+  }
+}
+
+@Suite("A write on a full disk")
+struct WriteDiskFullTests {
+  @Test(
+    "recording a survivor on a full filesystem fails with exit 74 and changes nothing; with space again it works",
+    .enabled(if: TinyFilesystem.available, "needs permission to mount a small tmpfs"))
+  func writeOnFullDisk() throws {
+    let cli = try CLIFixture(initialise: false)
+    let mount = cli.root.appendingPathComponent("fs").path
+    try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
+    #expect(TinyFilesystem.run("/bin/mount", ["-t", "tmpfs", "-o", "size=6m", "tmpfs", mount]))
+    defer { TinyFilesystem.run("/bin/umount", [mount]) }
+    let vault = mount + "/vault"
+    func haven(_ arguments: [String], as user: String = "ada", file: String? = nil) throws -> HavenProcess.Result {
+      try cli.run(arguments + ["--vault", vault, "--user", user, "--passphrase-file", file ?? cli.adminFile])
+    }
+    #expect(
+      try cli.run([
+        "init", "--vault", vault, "--admin", "ada", "--kdf", "interactive", "--passphrase-file", cli.adminFile,
+        "--recovery-key-out", cli.recoveryFile,
+      ]).status == 0)
+    try haven(["user", "add", "wendy", "--role", "worker", "--new-passphrase-file", cli.workerFile])
+    try haven(["team", "add", "t"])
+    try haven(["team", "add-member", "t", "wendy"])
+    #expect(
+      try haven(["survivor", "add", "--team", "t", "--name", "Before Full"], as: "wendy", file: cli.workerFile).status == 0)
+    let count = { () throws -> Int in
+      try DatabaseQueue(path: vault + "/vault.sqlite").read { try Int.fetchOne($0, sql: "SELECT count(*) FROM survivors") ?? 0 }
+    }
+    let before = try count()
+    // Fill the filesystem.
+    let filler = mount + "/filler"
+    FileManager.default.createFile(atPath: filler, contents: nil)
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: filler))
+    let block = Data(count: 64 * 1024)
+    while (try? handle.write(contentsOf: block)) != nil {}
+    try? handle.close()
+    let full = try haven(["survivor", "add", "--team", "t", "--name", "During Full"], as: "wendy", file: cli.workerFile)
+    #expect(full.status == 74, "\(full.stderr)")
+    #expect(full.stderr.contains("the disk"))
+    #expect(full.stderr.contains("nothing was changed"))
+    try FileManager.default.removeItem(atPath: filler)
+    #expect(try count() == before)
+    #expect(try cli.run(["audit", "verify", "--vault", vault]).status == 0)
+    #expect(try haven(["survivor", "add", "--team", "t", "--name", "After Full"], as: "wendy", file: cli.workerFile).status == 0)
   }
 }
