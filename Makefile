@@ -22,10 +22,10 @@ test: deps
 	$(SWIFT) build --build-tests --scratch-path $(SCRATCH)
 	$(SWIFT) test --skip-build --scratch-path $(SCRATCH)
 
-## The fault suites at length (HAVEN_SOAK=1): 200 SIGKILL trials instead of 20 (docs/reliability.md).
+## The fault suites at length (HAVEN_SOAK=1): 200 SIGKILL trials, 40 flips per column, 4 x 500 operations (docs/reliability.md).
 soak: deps
 	$(SWIFT) build --build-tests --scratch-path $(SCRATCH)
-	HAVEN_SOAK=1 $(SWIFT) test --skip-build --scratch-path $(SCRATCH) --filter "CrashSafety|TamperSweep"
+	HAVEN_SOAK=1 $(SWIFT) test --skip-build --scratch-path $(SCRATCH) --filter "CrashSafety|TamperSweep|concurrentWriters"
 
 format:
 	$(SWIFT) format --in-place --recursive --configuration .swift-format Package.swift Sources Tests
