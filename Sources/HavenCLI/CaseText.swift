@@ -3,10 +3,8 @@ import HavenVault
 /// Readable text for case records. Safe-contact guidance always comes first and stands out:
 /// a worker must see it before they phone, text or write to anyone.
 enum CaseText {
-  static func safeContact(_ contact: SafeContact?) -> String {
-    guard let contact else {
-      return "!! SAFE CONTACT NOT RECORDED: do not contact until you have checked how it is safe to (haven contact set)."
-    }
+  /// The first line of the guidance: which methods are safe, never, or to ask about.
+  static func safeContactMethods(_ contact: SafeContact) -> String {
     let methods = SafeContact.Method.allCases.map { method -> String in
       switch contact.methods[method] {
       case .some(true): "\(method.rawValue): yes"
@@ -14,7 +12,14 @@ enum CaseText {
       case .none: "\(method.rawValue): ask first"
       }
     }
-    var lines = ["!! SAFE CONTACT  " + methods.joined(separator: " | ")]
+    return "!! SAFE CONTACT  " + methods.joined(separator: " | ")
+  }
+
+  static func safeContact(_ contact: SafeContact?) -> String {
+    guard let contact else {
+      return "!! SAFE CONTACT NOT RECORDED: do not contact until you have checked how it is safe to (haven contact set)."
+    }
+    var lines = [safeContactMethods(contact)]
     if let times = contact.times { lines.append("!! Safe times: \(times)") }
     if let note = contact.note { lines.append("!! Note: \(note)") }
     return lines.joined(separator: "\n")

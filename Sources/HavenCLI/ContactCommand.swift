@@ -30,7 +30,12 @@ struct ContactCommand: ParsableCommand {
       if let times { contact.times = times }
       if let note { contact.note = note }
       try session.setSafeContact(reference, contact)
-      Presenter.done(global, action: "contact.set", CaseText.safeContact(contact))
+      // Confirms the methods only: times and notes are case content, shown by 'contact show'.
+      var confirmation = CaseText.safeContactMethods(contact)
+      if contact.times != nil || contact.note != nil {
+        confirmation += "\n(times and note recorded: 'haven contact show' prints them)"
+      }
+      Presenter.done(global, action: "contact.set", confirmation)
     }
   }
 
