@@ -63,7 +63,8 @@ let package = Package(
     ),
     .testTarget(
       name: "HavenCLITests",
-      dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+      // HavenCrypto only to play an attacker who recomputes digests; the commands run as a process.
+      dependencies: ["HavenCrypto", .product(name: "GRDB", package: "GRDB.swift")]
     ),
   ],
   swiftLanguageModes: [.v6]

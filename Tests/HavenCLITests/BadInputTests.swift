@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HavenCrypto
 import Testing
 
 /// Every bad input named in the foundation issue: a clear `haven: error:` line, its documented exit
@@ -139,5 +140,36 @@ struct BadInputTests {
       try cli.asAdmin(["user", "add", "Bad Name!", "--role", "worker", "--new-passphrase-file", cli.workerFile]), 64,
       "not a valid user name")
     #expect(try cli.run(["init", "--admin", "x", "--json", "--passphrase-file", cli.adminFile]).status == 64)
+  }
+
+  @Test("a key file whose Argon2 limits were lowered below the floor is refused (65) even with its digest updated to match")
+  func loweredLimits() throws {
+    let cli = try CLIFixture()
+    let keyFile = URL(fileURLWithPath: cli.vault + "/keys/ada.key")
+    var bytes = [UInt8](try Data(contentsOf: keyFile))
+    for offset in 10..<18 { bytes[offset] = 0 }
+    bytes[17] = 1  // opslimit 1: cheap to guess
+    try Data(bytes).write(to: keyFile)
+    try DatabaseQueue(path: cli.vault + "/vault.sqlite").write { db in
+      try db.execute(
+        sql: "UPDATE users SET key_file_digest = ? WHERE name = 'ada'",
+        arguments: [Data(BLAKE2b.hash(bytes, outputByteCount: 32))])
+    }
+    expectFailure(try cli.asAdmin(["status"]), 65, "Argon2id limits are outside policy")
+  }
+
+  @Test("a truncated vault database or a vault directory missing its keys is refused with a clear message")
+  func truncatedVault() throws {
+    let cli = try CLIFixture()
+    let database = URL(fileURLWithPath: cli.vault + "/vault.sqlite")
+    _ = try cli.asAdmin(["status"])
+    try FileManager.default.removeItem(atPath: cli.vault + "/keys")
+    expectFailure(try cli.asAdmin(["status"]), 66, "key file of user 'ada' is missing")
+    let bytes = try Data(contentsOf: database)
+    try bytes.prefix(bytes.count / 2).write(to: database)
+    for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database.path + suffix) }
+    let result = try cli.asAdmin(["status"])
+    #expect([65, 66].contains(result.status), "exit \(result.status): \(result.stderr)")
+    #expect(result.stderr.hasPrefix("haven: error: "))
   }
 }
