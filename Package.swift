@@ -11,6 +11,7 @@ let package = Package(
     .executable(name: "haven-synth", targets: ["HavenSynth"]),
     .library(name: "HavenVault", targets: ["HavenVault"]),
     .library(name: "HavenCrypto", targets: ["HavenCrypto"]),
+    .library(name: "HavenFuzz", type: .dynamic, targets: ["HavenFuzz"]),
   ],
   dependencies: [
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -43,6 +44,8 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // libFuzzer entry points (scripts/fuzz.sh); an ordinary library in normal builds.
+    .target(name: "HavenFuzz", dependencies: ["HavenImport", "HavenExport", "HavenVault", "HavenCrypto"]),
     .executableTarget(
       name: "HavenSynth",
       dependencies: [

@@ -9,7 +9,7 @@ struct CSVTable {
   let rows: [(number: Int, cells: [String: String])]
 
   init(path: String, kind: ImportKind) throws(ImportFailure) {
-    guard let data = FileManager.default.contents(atPath: path) else { throw .cannotRead(path) }
+    guard let data = CSVTable.readFile(path) else { throw .cannotRead(path) }
     // Checked here, whole, because the library reports the normal end of a stream on Linux as an
     // error and so cannot be asked whether decoding failed.
     guard let text = String(data: data, encoding: .utf8) else {
@@ -73,10 +73,28 @@ struct CSVTable {
     }
     return inQuotes ? openedAt : nil
   }
+
+  /// Reads a whole file with POSIX calls. (Foundation's `FileManager.contents` leaks a buffer
+  /// for an empty file on Linux, which the import fuzzer's leak checker caught.)
+  static func readFile(_ path: String) -> Data? {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var data = Data()
+    var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+    while true {
+      let got = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+      if got < 0 && errno == EINTR { continue }
+      guard got >= 0 else { return nil }
+      if got == 0 { return data }
+      data.append(contentsOf: buffer[0..<got])
+    }
+  }
 }
 
 /// Why an import file was refused before the vault saw it.
 public enum ImportFailure: Error, Sendable {
   case cannotRead(String)
   case rejected([ImportProblem])
+
 }

@@ -150,3 +150,12 @@ struct ByteReader {
 
   var rest: [UInt8] { Array(bytes[offset...]) }
 }
+
+/// The key-file parser, for fuzzing only: checks structure and policy as an unlock does, without
+/// running Argon2id.
+@_spi(Fuzzing)
+public enum KeyFileInspection {
+  public static func check(_ bytes: [UInt8], user: String) throws(VaultError) {
+    _ = try KeyFile.decode(bytes, user: user)
+  }
+}
