@@ -14,10 +14,15 @@ enum FuzzTarget: String {
   static let current = FuzzTarget(rawValue: ProcessInfo.processInfo.environment["HAVEN_FUZZ_TARGET"] ?? "") ?? .envelope
 }
 
-/// Fixed keys so the targets are deterministic; none of them protects anything.
+/// Keys made once per run; none of them protects anything.
 enum FuzzKeys {
-  nonisolated(unsafe) static let identity = try! RecipientIdentity.generate()
-  nonisolated(unsafe) static let fieldKey = try! SecretKey<RecordKeyPurpose>.random()
+  nonisolated(unsafe) static let identity = made { try RecipientIdentity.generate() }
+  nonisolated(unsafe) static let fieldKey = made { try SecretKey<RecordKeyPurpose>.random() }
+
+  /// A fuzz run without its keys cannot start: stop with a plain message.
+  static func made<T: ~Copyable>(_ make: () throws -> T) -> T {
+    do { return try make() } catch { fatalError("the fuzz target's keys could not be made: \(error)") }
+  }
   static let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("haven-fuzz-\(getpid()).csv").path
 }
 
