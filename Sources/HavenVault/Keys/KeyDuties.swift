@@ -25,6 +25,11 @@ struct KeyDuties {
   let scope: TeamScope
   /// The writer of the caller's transaction.
   let audit: AuditWriter
+  /// Only find out whether there is work: the first write it would make throws `Pending`
+  /// instead, so the check can run in a read transaction that does not wait for writers.
+  var dryRun = false
+
+  struct Pending: Error {}
 
   /// Returns how many keys were generated or delivered.
   @discardableResult
@@ -120,6 +125,7 @@ struct KeyDuties {
     } else {
       publicKey = metadata.recoveryPublicKey
     }
+    if dryRun { throw Pending() }
     let context = KeyGrant.context(vaultID: metadata.vaultID, kind: kind, teamID: teamID, version: version, recipient: publicKey)
     let sealed = try KeyGrant.seal(key, context: context, to: publicKey)
     try KeyGrantStore.insert(
@@ -134,7 +140,25 @@ struct KeyDuties {
 extension VaultSession {
   /// Done at every unlock by admins and workers (team keys) and by every user (role keys), so
   /// pending deliveries complete as soon as any holder uses the vault.
+  ///
+  /// Almost always there is nothing to do, so the duties are first looked for in a read
+  /// transaction, which does not wait for (or block) a long write such as an import; the write
+  /// transaction is opened only when there is work.
   func performKeyDuties() throws(VaultError) {
+    let scope: KeyDuties.TeamScope = user.role.mayJoinTeams ? .memberOf(user.id) : .noTeams
+    do {
+      try vault.database.read { db in
+        var check = KeyDuties(
+          metadata: metadata, holder: UserKeyHolder(self), actorID: user.id, scope: scope, audit: AuditWriter())
+        check.dryRun = true
+        _ = try check.perform(db)
+      }
+      return
+    } catch is KeyDuties.Pending {
+      // Work to do: fall through to the write transaction.
+    } catch {
+      throw VaultError.wrapping(error)
+    }
     _ = try transaction { db in
       try KeyDuties(
         metadata: metadata, holder: UserKeyHolder(self), actorID: user.id,
