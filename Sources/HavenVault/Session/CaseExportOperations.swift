@@ -53,38 +53,42 @@ extension VaultSession {
   public func readCaseForExport(
     _ reference: SurvivorReference, purpose: CaseExportPurpose, on day: CalendarDate = CalendarDate.today()
   ) throws(VaultError) -> CaseExportRead {
-    if case .share(let agency) = purpose {
-      let history = try withCaseFile(reference, action: .consentRead, detail: "share check") { db, row, keys in
+    do {
+      return try withCaseFile(reference, action: purpose.action, detail: "read for export") { db, row, keys in
+        let consent = try consentHistory(db, row, keys)
+        if case .share(let agency) = purpose {
+          guard
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM partner_agencies WHERE name = ?)", arguments: [agency])
+              ?? false
+          else { throw VaultError.notFound(kind: "partner agency", name: agency) }
+          let state = ConsentLedger.state(of: .share(agency: agency), in: consent, on: day)
+          // Thrown before anything is read beyond the consent history: the transaction rolls
+          // back and the refusal is audited below.
+          guard state.isGiven else {
+            throw VaultError.consentNotGiven(
+              purpose: ConsentPurpose.share(agency: agency).description, status: state.status.rawValue)
+          }
+        }
         guard
-          try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM partner_agencies WHERE name = ?)", arguments: [agency])
-            ?? false
-        else { throw VaultError.notFound(kind: "partner agency", name: agency) }
-        return try consentHistory(db, row, keys)
+          let checkpoint = try Row.fetchOne(
+            db, sql: "SELECT tree_size, note FROM audit_checkpoints ORDER BY tree_size DESC LIMIT 1")
+        else { throw VaultError.databaseDamaged("the audit log has no checkpoint") }
+        let staff = Dictionary(
+          uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT name, role FROM users").map {
+            ($0["name"] as String, Role(rawValue: $0["role"]) ?? .worker)
+          })
+        let history =
+          purpose == .subjectAccess
+          ? try accessHistory(
+            db, subject: try subject(db, row, keys), treeSize: checkpoint["tree_size"], note: checkpoint["note"])
+          : []
+        return CaseExportRead(
+          file: try buildFile(db, row, keys), consent: consent, accessHistory: history, checkpoint: checkpoint["note"],
+          staff: staff)
       }
-      let consentPurpose = ConsentPurpose.share(agency: agency)
-      let state = ConsentLedger.state(of: consentPurpose, in: history, on: day)
-      guard state.isGiven else {
-        try recordDenied(
-          .exportShare, target: "agency:\(agency)", subject: reference, detail: "consent \(state.status.rawValue)")
-        throw .consentNotGiven(purpose: consentPurpose.description, status: state.status.rawValue)
-      }
-    }
-    return try withCaseFile(reference, action: purpose.action, detail: "read for export") { db, row, keys in
-      let pseudonym = try subject(db, row, keys)
-      guard
-        let checkpoint = try Row.fetchOne(
-          db, sql: "SELECT tree_size, note FROM audit_checkpoints ORDER BY tree_size DESC LIMIT 1")
-      else { throw VaultError.databaseDamaged("the audit log has no checkpoint") }
-      let staff = Dictionary(
-        uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT name, role FROM users").map {
-          ($0["name"] as String, Role(rawValue: $0["role"]) ?? .worker)
-        })
-      let history =
-        purpose == .subjectAccess
-        ? try accessHistory(db, subject: pseudonym, treeSize: checkpoint["tree_size"], note: checkpoint["note"]) : []
-      return CaseExportRead(
-        file: try buildFile(db, row, keys), consent: try consentHistory(db, row, keys), accessHistory: history,
-        checkpoint: checkpoint["note"], staff: staff)
+    } catch .consentNotGiven(let consentPurpose, let status) {
+      try recordDenied(purpose.action, target: "export", subject: reference, detail: "\(consentPurpose) consent \(status)")
+      throw .consentNotGiven(purpose: consentPurpose, status: status)
     }
   }
 

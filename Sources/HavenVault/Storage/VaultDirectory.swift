@@ -92,26 +92,6 @@ public struct VaultDirectory: Sendable {
     (try? Names.validate(name, kind: "user")) != nil
   }
 
-  /// Writes a vault from a backup into a new directory (refusing one that has content, so a
-  /// restore can never land on a live vault), each file written atomically and synced.
-  public static func restore(
-    at path: String, database: [UInt8], keyFiles: [(user: String, bytes: [UInt8])]
-  ) throws(VaultError) -> VaultDirectory {
-    let directory = VaultDirectory(path: path)
-    try directory.create()  // refuses a directory with content: nothing below runs over a live vault
-    do {
-      try directory.writeAtomically(database, to: directory.databasePath)
-      for file in keyFiles {
-        try Names.validate(file.user, kind: "user")
-        try directory.writeAtomically(file.bytes, to: directory.keyFilePath(user: file.user))
-      }
-    } catch {
-      directory.removeNewVaultFiles()
-      throw error
-    }
-    return directory
-  }
-
   /// Removes what a failed `haven init` wrote, so a retry starts clean. Only called on a
   /// directory that `create()` found empty or absent.
   func removeNewVaultFiles() {
