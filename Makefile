@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SCRATCH ?= .build
 
-.PHONY: demo test soak build release deps format lint clean
+.PHONY: demo test soak bench build release deps format lint clean
 
 deps:
 	@scripts/install-deps.sh
@@ -30,10 +30,25 @@ soak: deps
 	MERGE=1 scripts/fuzz.sh 120
 
 format:
-	$(SWIFT) format --in-place --recursive --configuration .swift-format Package.swift Sources Tests
+	$(SWIFT) format --in-place --recursive --configuration .swift-format Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Benchmarks
 
 lint:
-	$(SWIFT) format lint --strict --recursive --configuration .swift-format Package.swift Sources Tests
+	$(SWIFT) format lint --strict --recursive --configuration .swift-format Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Benchmarks
 
 clean:
 	rm -rf $(SCRATCH)
+
+## The benchmark suite (docs/performance.md): release build, every workload beside its floor,
+## a table at the end. BENCH_SIZES / BENCH_LOOKUP_SIZES change the sizes; BENCH_KEEP=1 keeps the
+## prepared vaults between runs (a fresh run rebuilds them: about 10 minutes at the default sizes).
+BENCH_CACHE ?= $(CURDIR)/.build-bench-cache
+BENCH_OUT ?= $(CURDIR)/.build-bench-results
+bench: release
+	@[ -n "$(BENCH_KEEP)" ] || rm -rf "$(BENCH_CACHE)"
+	rm -rf "$(BENCH_OUT)" && mkdir -p "$(BENCH_OUT)" "$(BENCH_CACHE)"
+	cd Benchmarks && HAVEN_BIN="$(CURDIR)/$(SCRATCH)/release/haven" HAVEN_SYNTH="$(CURDIR)/$(SCRATCH)/release/haven-synth" \
+	  HAVEN_BENCH_CACHE="$(BENCH_CACHE)" $(if $(BENCH_SIZES),HAVEN_BENCH_SIZES="$(BENCH_SIZES)") \
+	  $(if $(BENCH_LOOKUP_SIZES),HAVEN_BENCH_LOOKUP_SIZES="$(BENCH_LOOKUP_SIZES)") \
+	  $(SWIFT) package --allow-writing-to-directory "$(BENCH_OUT)" --allow-writing-to-directory "$(BENCH_CACHE)" \
+	  benchmark --format histogramSamples --path "$(BENCH_OUT)" --no-progress
+	python3 scripts/bench-table.py "$(BENCH_OUT)" "$(BENCH_CACHE)"

@@ -11,6 +11,10 @@ let package = Package(
     .executable(name: "haven-synth", targets: ["HavenSynth"]),
     .library(name: "HavenVault", targets: ["HavenVault"]),
     .library(name: "HavenCrypto", targets: ["HavenCrypto"]),
+    .library(name: "HavenImport", targets: ["HavenImport"]),
+    .library(name: "HavenExport", targets: ["HavenExport"]),
+    // The C module, for the benchmark floor's raw libsodium calls (Benchmarks/).
+    .library(name: "CSodium", targets: ["CSodium"]),
     .library(name: "HavenFuzz", type: .dynamic, targets: ["HavenFuzz"]),
   ],
   dependencies: [

@@ -1,21 +1,30 @@
 import CSodium
 
-/// A fixed-size buffer in guarded memory: `sodium_malloc` places it between guard pages, locks it
-/// out of swap where the system allows, and `sodium_free` wipes it on release. It is `~Copyable`
-/// so a secret has exactly one owner and can never be duplicated into unmanaged memory by accident.
+/// A fixed-size buffer in guarded memory: `sodium_malloc` memory between guard pages, locked out
+/// of swap where the system allows, wiped on release. Buffers of up to 64 bytes (keys) are slots
+/// of a shared guarded region (`SecureArena`), larger ones their own `sodium_malloc`
+/// allocation. It is `~Copyable` so a secret has exactly one owner and can never be duplicated
+/// into unmanaged memory by accident.
 public struct SecureBytes: ~Copyable, @unchecked Sendable {
   private let pointer: UnsafeMutableRawPointer
   public let count: Int
+  private let inArena: Bool
 
   /// Allocates `count` zeroed bytes of guarded memory.
   public init(count: Int) throws(CryptoError) {
     SodiumRuntime.ensureInitialized()
-    guard count >= 0, let raw = sodium_malloc(Swift.max(count, 1)) else {
-      throw .outOfSecureMemory
+    guard count >= 0 else { throw .outOfSecureMemory }
+    if count <= SecureArena.slotByteCount, let slot = SecureArena.shared.allocate() {
+      self.pointer = slot
+      self.count = count
+      self.inArena = true
+      return
     }
+    guard let raw = sodium_malloc(Swift.max(count, 1)) else { throw .outOfSecureMemory }
     sodium_memzero(raw, Swift.max(count, 1))
     self.pointer = raw
     self.count = count
+    self.inArena = false
   }
 
   /// Allocates `count` bytes filled from the system CSPRNG.
@@ -35,7 +44,7 @@ public struct SecureBytes: ~Copyable, @unchecked Sendable {
   }
 
   deinit {
-    sodium_free(pointer)
+    if inArena { SecureArena.shared.release(pointer) } else { sodium_free(pointer) }
   }
 
   public func withUnsafeBytes<R: ~Copyable, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {

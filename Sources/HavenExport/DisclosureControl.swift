@@ -55,25 +55,44 @@ public struct ProtectedTable: Sendable {
     return false
   }
 
-  /// The suppressed cells an attacker could compute exactly from what is published.
+  /// The suppressed cells an attacker could compute exactly from what is published. Counts are
+  /// never negative, and an attacker knows it: hidden cells that must sum to zero (a published
+  /// zero total, or a total equal to its published parts, or any combination of relations that
+  /// comes to that) are each zero, so they are as good as published and may pin a neighbour.
+  /// Such zeros are moved to the published side until none is left, then each remaining hidden
+  /// cell must stay a free variable of the linear system.
   public func recoverableCells() -> [Int] {
-    let hidden = protection.indices.filter { protection[$0] != .shown }
-    guard !hidden.isEmpty else { return [] }
-    let column = Dictionary(uniqueKeysWithValues: hidden.enumerated().map { ($1, $0) })
-    // One row per relation, over the hidden cells only (published cells move to the right side).
-    var matrix: [[Double]] = relations.compactMap { relation in
-      var row = Array(repeating: 0.0, count: hidden.count)
-      if let c = column[relation.total] { row[c] -= 1 }
-      for part in relation.parts { if let c = column[part] { row[c] += 1 } }
-      return row.contains { $0 != 0 } ? row : nil
+    var known = Set(protection.indices.filter { protection[$0] == .shown })
+    while true {
+      let hidden = protection.indices.filter { !known.contains($0) }
+      guard !hidden.isEmpty else { return [] }
+      let column = Dictionary(uniqueKeysWithValues: hidden.enumerated().map { ($1, $0) })
+      // One row per relation over the hidden cells (parts - total = 0), published cells moved to
+      // the right-hand side, which is the last column.
+      var matrix: [[Double]] = relations.compactMap { relation in
+        var row = Array(repeating: 0.0, count: hidden.count + 1)
+        if let c = column[relation.total] { row[c] -= 1 } else { row[hidden.count] += Double(values[relation.total]) }
+        for part in relation.parts {
+          if let c = column[part] { row[c] += 1 } else { row[hidden.count] -= Double(values[part]) }
+        }
+        return row[..<hidden.count].contains { $0 != 0 } ? row : nil
+      }
+      let pivots = Self.reduce(&matrix, columns: hidden.count)
+      var zeros: [Int] = []
+      var determined: [Int] = []
+      for (row, pivot) in pivots.enumerated() {
+        let terms = (0..<hidden.count).filter { abs(matrix[row][$0]) > 1e-9 }
+        if abs(matrix[row][hidden.count]) < 1e-9
+          && (terms.allSatisfy { matrix[row][$0] > 0 } || terms.allSatisfy { matrix[row][$0] < 0 })
+        {
+          zeros += terms.map { hidden[$0] }
+        } else if terms == [pivot] {
+          determined.append(hidden[pivot])
+        }
+      }
+      if zeros.isEmpty { return determined.sorted() }
+      known.formUnion(zeros)
     }
-    let pivots = Self.reduce(&matrix, columns: hidden.count)
-    var determined: [Int] = []
-    for (row, pivot) in pivots.enumerated() {
-      let others = (0..<hidden.count).filter { $0 != pivot && abs(matrix[row][$0]) > 1e-9 }
-      if others.isEmpty { determined.append(hidden[pivot]) }
-    }
-    return determined.sorted()
   }
 
   /// Published, unpinned cells sharing a relation with `cell`, best first: positive before

@@ -96,6 +96,19 @@ struct DisclosureControlTests {
     #expect(hiddenCells > 500)
   }
 
+  @Test("counts are never negative: a zero total pins its hidden parts, and the count it exposes is protected")
+  func nonNegativity() {
+    // Found by the random search: hiding the two zeros of the first row looked safe to a solver
+    // that allowed negative counts, but a published row total of 0 makes both zeros, so the
+    // middle column was determined and the 4 in the column totals with it.
+    var table = Self.grid([[0, 0], [2, 20], [2, 0]])
+    table.protect(threshold: 5)
+    for index in table.protection.indices where table.protection[index] != .shown && table.values[index] > 0 {
+      #expect(Self.hasAlternative(table, cell: index), "cell \(index) of \(table.values) recoverable")
+    }
+    #expect(table.recoverableCells().isEmpty)
+  }
+
   @Test("shares: no percentage where the base is small or the count or its complement is 1-4")
   func shares() {
     let rules = DisclosureRules(threshold: 5)

@@ -144,7 +144,14 @@ enum Timestamp {
     format(Date())
   }
 
+  /// ISO 8601 in UTC to the second (`2025-04-02T09:30:00Z`), as `Date.formatted(.iso8601)`
+  /// writes it, without Foundation's formatter: every record and audit entry carries one.
   static func format(_ date: Date) -> String {
-    date.formatted(.iso8601)
+    var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+    var parts = tm()
+    gmtime_r(&seconds, &parts)
+    func two(_ value: Int32) -> String { DecimalText.padded(Int(value), width: 2) }
+    return "\(DecimalText.padded(Int(parts.tm_year) + 1900, width: 4))-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))"
+      + "T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
   }
 }

@@ -20,7 +20,7 @@ public struct TeamRecord: Sendable, Equatable {
   }
 
   static func withID(_ id: Int64, _ db: Database) throws -> TeamRecord? {
-    try Row.fetchOne(db, sql: "SELECT * FROM teams WHERE id = ?", arguments: [id]).map(TeamRecord.init)
+    try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM teams WHERE id = ?"), arguments: [id]).map(TeamRecord.init)
   }
 
   static func all(_ db: Database) throws -> [TeamRecord] {

@@ -52,31 +52,45 @@ extension VaultSession {
     guard let current = try TeamRecord.withID(team.id, db), current.currentKeyVersion > 0, !current.rotationDue else {
       throw VaultError.keyNotHeld(what: "a current key for team '\(team.name)'")
     }
-    let entry = try teamKey(db, team: current, version: current.currentKeyVersion)
-    let wrapping = try entry.key.deriveSubkey(id: 1, context: .recordWrapping, as: RecordWrappingKeyPurpose.self)
+    let wrapping = try recordWrappingKey(db, team: current, version: current.currentKeyVersion)
     let key = try RecordKey.random()
     let context = RecordKeyContext.encode(
       vaultID: metadata.vaultID, binding: binding, teamID: team.id, version: current.currentKeyVersion)
-    let envelope = FieldEnvelope.sealKey(key, key: wrapping, context: context)
+    let envelope = FieldEnvelope.sealKey(key, key: wrapping.key, context: context)
     return NewRecordKey(
       key: key, wrapped: WrappedRecordKey(teamID: team.id, teamKeyVersion: current.currentKeyVersion, envelope: envelope))
   }
 
   /// Unwraps a record key. Fails with `keyNotHeld` for anyone who is not a member of its team.
   func openRecordKey(_ db: Database, _ wrapped: WrappedRecordKey, for binding: RecordBinding) throws -> RecordKey {
-    guard let team = try TeamRecord.withID(wrapped.teamID, db) else {
-      throw VaultError.databaseDamaged("\(binding.table) \(binding.recordID) names a team that does not exist")
+    let entry: KeyCache<RecordWrappingKeyPurpose>.Entry
+    if let cached = recordWrappingKeys.entry(Self.wrappingKeyName(teamID: wrapped.teamID, version: wrapped.teamKeyVersion)) {
+      entry = cached
+    } else {
+      guard let team = try TeamRecord.withID(wrapped.teamID, db) else {
+        throw VaultError.databaseDamaged("\(binding.table) \(binding.recordID) names a team that does not exist")
+      }
+      entry = try recordWrappingKey(db, team: team, version: wrapped.teamKeyVersion)
     }
-    let entry = try teamKey(db, team: team, version: wrapped.teamKeyVersion)
-    let wrapping = try entry.key.deriveSubkey(id: 1, context: .recordWrapping, as: RecordWrappingKeyPurpose.self)
     let context = RecordKeyContext.encode(
-      vaultID: metadata.vaultID, binding: binding, teamID: team.id, version: wrapped.teamKeyVersion)
+      vaultID: metadata.vaultID, binding: binding, teamID: wrapped.teamID, version: wrapped.teamKeyVersion)
     do {
-      return try FieldEnvelope.openKey(wrapped.envelope, key: wrapping, context: context, as: RecordKeyPurpose.self)
+      return try FieldEnvelope.openKey(wrapped.envelope, key: entry.key, context: context, as: RecordKeyPurpose.self)
     } catch {
       throw VaultError.fieldAuthenticationFailed(table: binding.table, recordID: binding.recordID, field: "record key")
     }
   }
+
+  /// The key that wraps record keys under one version of a team's key (derived once a session).
+  func recordWrappingKey(_ db: Database, team: TeamRecord, version: Int64) throws -> KeyCache<RecordWrappingKeyPurpose>.Entry {
+    let name = Self.wrappingKeyName(teamID: team.id, version: version)
+    if let entry = recordWrappingKeys.entry(name) { return entry }
+    let teamKey = try teamKey(db, team: team, version: version)
+    return recordWrappingKeys.store(
+      name, try teamKey.key.deriveSubkey(id: 1, context: .recordWrapping, as: RecordWrappingKeyPurpose.self))
+  }
+
+  private static func wrappingKeyName(teamID: Int64, version: Int64) -> String { "\(teamID)/\(version)" }
 
   /// Public form of `createRecordKey` for a whole operation: authorises, audits, and commits.
   public func createRecordKey(team teamName: String, for binding: RecordBinding) throws(VaultError) -> NewRecordKey {

@@ -35,7 +35,9 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     return (try? CalendarDate(parsing: String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)))!
   }
 
-  public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+  public var description: String {
+    "\(DecimalText.padded(year, width: 4))-\(DecimalText.padded(month, width: 2))-\(DecimalText.padded(day, width: 2))"
+  }
 
   public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
     (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)

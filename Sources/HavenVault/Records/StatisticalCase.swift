@@ -12,6 +12,12 @@ public struct StatisticalCase: Sendable {
   public let outcomes: [StatisticalOutcome]
   /// The survivor's pseudonym for one export recipient, when the read was asked for one.
   public let pseudonym: String?
+
+  func with(pseudonym: String?) -> StatisticalCase {
+    StatisticalCase(
+      survivorID: survivorID, gender: gender, district: district, cohort: cohort, referrals: referrals, sessions: sessions,
+      outcomes: outcomes, pseudonym: pseudonym)
+  }
 }
 
 public struct StatisticalReferral: Sendable, Equatable {

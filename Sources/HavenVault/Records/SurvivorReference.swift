@@ -19,5 +19,5 @@ public struct SurvivorReference: Sendable, Hashable, CustomStringConvertible {
     self.init(year: year, number: number)
   }
 
-  public var description: String { String(format: "HV-%04d-%05d", year, number) }
+  public var description: String { "HV-\(DecimalText.padded(year, width: 4))-\(DecimalText.padded(number, width: 5))" }
 }

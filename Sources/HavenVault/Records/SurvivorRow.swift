@@ -31,7 +31,7 @@ struct SurvivorRow {
   }
 
   static func fetch(_ db: Database, id: Int64) throws -> SurvivorRow? {
-    try Row.fetchOne(db, sql: "SELECT * FROM survivors WHERE id = ?", arguments: [id]).map(SurvivorRow.init)
+    try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM survivors WHERE id = ?"), arguments: [id]).map(SurvivorRow.init)
   }
 
   static func fetchAll(_ db: Database, team: Int64) throws -> [SurvivorRow] {

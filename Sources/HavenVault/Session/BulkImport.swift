@@ -83,9 +83,16 @@ extension VaultSession {
       }
     }
     guard problems.isEmpty else { throw VaultError.importRejected(problems) }
+    // A survivor's keys are unwrapped once for a run of their rows (files usually list a
+    // survivor's sessions together), not once per row: each unwrap costs guarded allocations.
+    var unwrapped: UnwrappedCaseKeys?
     for (index, row) in rows.enumerated() {
       let survivor = resolved[row.value[keyPath: locator]]!
-      try write(db, survivor, try caseKeys(db, survivor), row.value)
+      if unwrapped?.survivorID != survivor.id {
+        unwrapped = nil
+        unwrapped = UnwrappedCaseKeys(survivorID: survivor.id, keys: try caseKeys(db, survivor))
+      }
+      try write(db, survivor, unwrapped!.keys, row.value)
       progress?(index + 1, rows.count)
     }
     return ImportSummary(recordsWritten: rows.count, references: [])
@@ -127,5 +134,15 @@ extension VaultSession {
       status = change.status
       date = change.date
     }
+  }
+}
+
+/// One survivor's unwrapped keys, kept while an import writes a run of that survivor's rows.
+private final class UnwrappedCaseKeys {
+  let survivorID: Int64
+  let keys: CaseKeys
+  init(survivorID: Int64, keys: consuming CaseKeys) {
+    self.survivorID = survivorID
+    self.keys = keys
   }
 }

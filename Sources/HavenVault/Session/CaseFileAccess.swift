@@ -15,7 +15,8 @@ extension VaultSession {
   /// The teams this user belongs to: the only ones whose survivors they can find or read.
   func memberTeams(_ db: Database) throws -> [TeamRecord] {
     try Row.fetchAll(
-      db, sql: "SELECT t.* FROM teams t JOIN team_members m ON m.team_id = t.id WHERE m.user_id = ? ORDER BY t.name",
+      db.cachedStatement(
+        sql: "SELECT t.* FROM teams t JOIN team_members m ON m.team_id = t.id WHERE m.user_id = ? ORDER BY t.name"),
       arguments: [user.id]
     ).map(TeamRecord.init)
   }
@@ -62,8 +63,9 @@ extension VaultSession {
     for team in try accessibleTeams(db) where team.currentKeyVersion > 0 {
       let value = try indexValue(db, team: team, kind: kind, text)
       let ids = try Int64.fetchAll(
-        db,
-        sql: "SELECT DISTINCT survivor_id FROM survivor_index WHERE kind = ? AND value = ? AND team_id = ? ORDER BY survivor_id",
+        db.cachedStatement(
+          sql: "SELECT DISTINCT survivor_id FROM survivor_index WHERE kind = ? AND value = ? AND team_id = ? ORDER BY survivor_id"
+        ),
         arguments: [kind.rawValue, Data(value), team.id])
       rows += try ids.compactMap { try SurvivorRow.fetch(db, id: $0) }.filter { $0.teamID == team.id }
     }
@@ -148,10 +150,13 @@ extension VaultSession {
 
   /// The audit pseudonym of the survivor a row belongs to.
   func subject(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> String {
-    try subject(
+    if let last = lastSubject, last.survivorID == row.id { return last.subject }
+    let subject = try subject(
       db,
       try SurvivorReference(parsing: try keys.open(row.envelopes[.reference] ?? [], at: SurvivorField.reference.location(row.id)))
     )
+    lastSubject = (row.id, subject)
+    return subject
   }
 
   /// Allocates the next id of a table inside the current write transaction (ids are needed

@@ -36,7 +36,9 @@ extension VaultSession {
   }
 
   func decodeOutcomes(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [OutcomeAssessment] {
-    try Row.fetchAll(db, sql: "SELECT * FROM outcome_assessments WHERE survivor_id = ? ORDER BY id", arguments: [row.id]).map {
+    try Row.fetchAll(
+      db.cachedStatement(sql: "SELECT * FROM outcome_assessments WHERE survivor_id = ? ORDER BY id"), arguments: [row.id]
+    ).map {
       stored in
       let id: Int64 = stored["id"]
       func text(_ field: String, _ protection: FieldProtection = .statistics) throws -> String {

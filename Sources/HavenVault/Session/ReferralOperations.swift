@@ -95,19 +95,20 @@ extension VaultSession {
   }
 
   func decodeReferrals(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [Referral] {
-    let ids = try Int64.fetchAll(db, sql: "SELECT id FROM referrals WHERE survivor_id = ? ORDER BY id", arguments: [row.id])
+    let ids = try Int64.fetchAll(
+      db.cachedStatement(sql: "SELECT id FROM referrals WHERE survivor_id = ? ORDER BY id"), arguments: [row.id])
     return try ids.map { try decodeReferral(db, $0, keys) }.sorted { ($0.date, $0.id) < ($1.date, $1.id) }
   }
 
   func decodeReferral(_ db: Database, _ id: Int64, _ keys: borrowing CaseKeys) throws -> Referral {
-    guard let stored = try Row.fetchOne(db, sql: "SELECT * FROM referrals WHERE id = ?", arguments: [id]) else {
+    guard let stored = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM referrals WHERE id = ?"), arguments: [id]) else {
       throw VaultError.notFound(kind: "referral", name: "\(id)")
     }
     func text(_ field: String, _ protection: FieldProtection = .statistics) throws -> String {
       try keys.requiredColumn(stored, table: "referral", id: id, field: field, protection)
     }
     let events = try Row.fetchAll(
-      db, sql: "SELECT * FROM referral_events WHERE referral_id = ? ORDER BY sequence", arguments: [id]
+      db.cachedStatement(sql: "SELECT * FROM referral_events WHERE referral_id = ? ORDER BY sequence"), arguments: [id]
     )
     .map { event in try decodeEvent(event, keys) }
     return Referral(

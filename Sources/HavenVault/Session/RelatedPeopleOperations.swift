@@ -32,7 +32,9 @@ extension VaultSession {
   }
 
   func decodeRelatedPeople(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [RelatedPerson] {
-    try Row.fetchAll(db, sql: "SELECT * FROM related_people WHERE survivor_id = ? ORDER BY id", arguments: [row.id]).map {
+    try Row.fetchAll(
+      db.cachedStatement(sql: "SELECT * FROM related_people WHERE survivor_id = ? ORDER BY id"), arguments: [row.id]
+    ).map {
       stored in
       let id: Int64 = stored["id"]
       func text(_ field: String) throws -> String? {

@@ -28,25 +28,38 @@ extension VaultSession {
   public func findSurvivors(by criterion: SurvivorSearch) throws(VaultError) -> [SurvivorSummary] {
     try authorize(.handleCaseRecords, action: .survivorFind, target: nil)
     try checkBreakGlass(action: .survivorFind)
+    return try caseTransaction(action: .survivorFind, target: nil) { db in try find(db, criterion) }
+  }
+
+  /// Runs several exact searches in one transaction (one commit, one signed checkpoint), for a
+  /// caller holding a list (a caseload check against a partner's list of references); results
+  /// come in the order of `criteria`, each audited exactly as `findSurvivors(by:)` audits it.
+  public func findSurvivors(byEach criteria: [SurvivorSearch]) throws(VaultError) -> [[SurvivorSummary]] {
+    try authorize(.handleCaseRecords, action: .survivorFind, target: nil)
+    try checkBreakGlass(action: .survivorFind)
     return try caseTransaction(action: .survivorFind, target: nil) { db in
-      let (kind, text) = criterion.index
-      var found: [SurvivorSummary] = []
-      for row in try indexedSurvivors(db, kind: kind, text) {
-        let keys = try caseKeys(db, row)
-        let details = try decodeDetails(row, keys)
-        let reference = try SurvivorReference(
-          parsing: try keys.open(row.envelopes[.reference] ?? [], at: SurvivorField.reference.location(row.id)))
-        guard criterion.matches(reference: reference, details: details, kind: kind) else { continue }
-        found.append(try summary(db, row, reference: reference, details: details))
-        try record(
-          db, action: .survivorFind, target: "survivor:\(row.id)", subject: try subject(db, reference),
-          detail: "by \(kind.rawValue)")
-      }
-      if found.isEmpty {
-        try record(db, action: .survivorFind, detail: "by \(kind.rawValue), no match")
-      }
-      return found
+      try criteria.map { try find(db, $0) }
     }
+  }
+
+  private func find(_ db: Database, _ criterion: SurvivorSearch) throws -> [SurvivorSummary] {
+    let (kind, text) = criterion.index
+    var found: [SurvivorSummary] = []
+    for row in try indexedSurvivors(db, kind: kind, text) {
+      let keys = try caseKeys(db, row)
+      let details = try decodeDetails(row, keys)
+      let reference = try SurvivorReference(
+        parsing: try keys.open(row.envelopes[.reference] ?? [], at: SurvivorField.reference.location(row.id)))
+      guard criterion.matches(reference: reference, details: details, kind: kind) else { continue }
+      found.append(try summary(db, row, reference: reference, details: details))
+      try record(
+        db, action: .survivorFind, target: "survivor:\(row.id)", subject: try subject(db, reference),
+        detail: "by \(kind.rawValue)")
+    }
+    if found.isEmpty {
+      try record(db, action: .survivorFind, detail: "by \(kind.rawValue), no match")
+    }
+    return found
   }
 
   /// Lists the survivors of the user's teams (or one of them). Each listed survivor is audited.
@@ -108,11 +121,10 @@ extension VaultSession {
       guard let current = try TeamRecord.withID(destination.id, db), current.currentKeyVersion > 0 else {
         throw VaultError.keyNotHeld(what: "a key for team '\(teamName)'")
       }
-      let wrapping = try teamKey(db, team: current, version: current.currentKeyVersion).key
-        .deriveSubkey(id: 1, context: .recordWrapping, as: RecordWrappingKeyPurpose.self)
+      let wrapping = try recordWrappingKey(db, team: current, version: current.currentKeyVersion)
       let binding = RecordBinding(table: "survivor", recordID: row.id)
       let envelope = FieldEnvelope.sealKey(
-        keys.recordKey, key: wrapping,
+        keys.recordKey, key: wrapping.key,
         context: RecordKeyContext.encode(
           vaultID: metadata.vaultID, binding: binding, teamID: current.id, version: current.currentKeyVersion))
       try db.cachedStatement(
@@ -163,7 +175,9 @@ extension VaultSession {
         ON CONFLICT(year) DO UPDATE SET last_number = last_number + 1
         """
     ).execute(arguments: [year])
-    let number = try Int.fetchOne(db, sql: "SELECT last_number FROM reference_counters WHERE year = ?", arguments: [year]) ?? 1
+    let number =
+      try Int.fetchOne(db.cachedStatement(sql: "SELECT last_number FROM reference_counters WHERE year = ?"), arguments: [year])
+      ?? 1
     return SurvivorReference(year: year, number: number)
   }
 

@@ -21,6 +21,11 @@ public final class VaultSession: @unchecked Sendable {
     didSet { if let breakGlassReason, accessReason == nil { accessReason = breakGlassReason } }
   }
   let blindIndexKeys = KeyCache<BlindIndexKeyPurpose>()
+  /// One per team key version used: deriving it for every record was a measurable cost of imports.
+  let recordWrappingKeys = KeyCache<RecordWrappingKeyPurpose>()
+  /// The audit pseudonym of the survivor last written or read (consecutive rows of an import or a
+  /// case file name the same survivor; a survivor's reference, and so the pseudonym, never changes).
+  var lastSubject: (survivorID: Int64, subject: String)?
 
   init(vault: Vault, user: UserRecord, keys: consuming UserKeyPairs) {
     self.vault = vault

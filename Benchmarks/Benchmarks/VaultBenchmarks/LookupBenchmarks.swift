@@ -1,0 +1,64 @@
+import Benchmark
+import Foundation
+import HavenVault
+
+/// Workload 3: finding a survivor by reference through the blind index. `per 1000`: a thousand
+/// random references in one `findSurvivors(byEach:)` call (index value, index probe, row fetch,
+/// record-key unwrap, decryption of the summary fields, an audit entry each), so the figure per
+/// lookup is the in-process cost without one durable commit each. `single`: one whole
+/// `findSurvivors(by:)` call, its own transaction, signed checkpoint and fsync included.
+enum LookupBenchmarks {
+  static let batch = 1000
+
+  static func register() {
+    for survivors in BenchmarkSettings.lookupSizes {
+      let label = BenchmarkSettings.label(survivors)
+      let session = SetupState<VaultSession>()
+      let references = SetupState<[SurvivorReference]>()
+      let copy = SetupState<String>()
+      let setup: Benchmark.BenchmarkSetupHook = {
+        copy.value = try PreparedVaults.workingCopy(of: try PreparedVaults.survivorsOnly(survivors))
+        references.value = try PreparedVaults.references(of: try copy.get())
+        session.value = try BenchmarkVault.unlock(try copy.get(), "wendy")
+      }
+      let teardown: Benchmark.BenchmarkTeardownHook = {
+        session.value = nil
+        if let path = copy.value { PreparedVaults.remove(path) }
+      }
+      var random = SystemRandomNumberGenerator()
+      Benchmark(
+        "3 lookup per \(batch) \(label)",
+        configuration: .init(
+          metrics: BenchmarkSettings.metrics, timeUnits: BenchmarkSettings.timeUnits, warmupIterations: 1,
+          maxDuration: .seconds(20), maxIterations: 20)
+      ) { benchmark in
+        let all = try references.get()
+        let wanted = (0..<batch).map { _ in SurvivorSearch.reference(all.randomElement(using: &random)!) }
+        benchmark.startMeasurement()
+        let found = try session.get().findSurvivors(byEach: wanted)
+        benchmark.stopMeasurement()
+        guard found.allSatisfy({ $0.count == 1 }) else { throw BenchmarkSetupError("a lookup missed") }
+      } setup: {
+        try await setup()
+      } teardown: {
+        try await teardown()
+      }
+      Benchmark(
+        "3 lookup single \(label)",
+        configuration: .init(
+          metrics: BenchmarkSettings.metrics, timeUnits: BenchmarkSettings.timeUnits, warmupIterations: 3,
+          maxDuration: .seconds(10), maxIterations: 200)
+      ) { benchmark in
+        let wanted = SurvivorSearch.reference(try references.get().randomElement(using: &random)!)
+        benchmark.startMeasurement()
+        let found = try session.get().findSurvivors(by: wanted)
+        benchmark.stopMeasurement()
+        guard found.count == 1 else { throw BenchmarkSetupError("a lookup missed") }
+      } setup: {
+        try await setup()
+      } teardown: {
+        try await teardown()
+      }
+    }
+  }
+}
