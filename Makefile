@@ -42,13 +42,14 @@ clean:
 ## a table at the end. BENCH_SIZES / BENCH_LOOKUP_SIZES change the sizes; BENCH_KEEP=1 keeps the
 ## prepared vaults between runs (a fresh run rebuilds them: about 10 minutes at the default sizes).
 BENCH_CACHE ?= $(CURDIR)/.build-bench-cache
+bench: SHELL := /bin/bash
 BENCH_OUT ?= $(CURDIR)/.build-bench-results
 bench: release
 	@[ -n "$(BENCH_KEEP)" ] || rm -rf "$(BENCH_CACHE)"
 	rm -rf "$(BENCH_OUT)" && mkdir -p "$(BENCH_OUT)" "$(BENCH_CACHE)"
-	cd Benchmarks && HAVEN_BIN="$(CURDIR)/$(SCRATCH)/release/haven" HAVEN_SYNTH="$(CURDIR)/$(SCRATCH)/release/haven-synth" \
+	cd Benchmarks && set -o pipefail && HAVEN_BIN="$(CURDIR)/$(SCRATCH)/release/haven" HAVEN_SYNTH="$(CURDIR)/$(SCRATCH)/release/haven-synth" \
 	  HAVEN_BENCH_CACHE="$(BENCH_CACHE)" $(if $(BENCH_SIZES),HAVEN_BENCH_SIZES="$(BENCH_SIZES)") \
 	  $(if $(BENCH_LOOKUP_SIZES),HAVEN_BENCH_LOOKUP_SIZES="$(BENCH_LOOKUP_SIZES)") \
 	  $(SWIFT) package --allow-writing-to-directory "$(BENCH_OUT)" --allow-writing-to-directory "$(BENCH_CACHE)" \
-	  benchmark --format histogramSamples --path "$(BENCH_OUT)" --no-progress
+	  benchmark --format histogramSamples --path "$(BENCH_OUT)" --no-progress | grep -v '^Writing to '
 	python3 scripts/bench-table.py "$(BENCH_OUT)" "$(BENCH_CACHE)"

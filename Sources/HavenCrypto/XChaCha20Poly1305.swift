@@ -44,16 +44,33 @@ public enum XChaCha20Poly1305 {
   }
 
   /// Splits `nonce || ciphertext || tag` and checks its length before any decryption is tried.
-  private static func split(_ sealed: [UInt8]) throws(CryptoError) -> (nonce: ArraySlice<UInt8>, body: ArraySlice<UInt8>) {
+  private static func split(
+    _ sealed: ArraySlice<UInt8>
+  ) throws(CryptoError) -> (
+    nonce: ArraySlice<UInt8>, body: ArraySlice<UInt8>
+  ) {
     guard sealed.count >= nonceByteCount + tagByteCount else {
       throw .malformedInput("ciphertext shorter than nonce and tag")
     }
-    return (sealed[..<nonceByteCount], sealed[nonceByteCount...])
+    let bodyStart = sealed.startIndex + nonceByteCount
+    return (sealed[sealed.startIndex..<bodyStart], sealed[bodyStart...])
+  }
+
+  private static func split(_ sealed: [UInt8]) throws(CryptoError) -> (nonce: ArraySlice<UInt8>, body: ArraySlice<UInt8>) {
+    try split(sealed[...])
   }
 
   /// Decrypts ordinary content (a name, a note) into an array; the caller decides how to show it.
   public static func open<P: AEADKeyPurpose>(
     _ sealed: [UInt8], key: borrowing SecretKey<P>, associatedData: [UInt8]
+  ) throws(CryptoError) -> [UInt8] {
+    try open(sealed[...], key: key, associatedData: associatedData)
+  }
+
+  /// As `open`, for `nonce || ciphertext || tag` inside a larger buffer (an envelope after its
+  /// version byte), without copying it out first.
+  public static func open<P: AEADKeyPurpose>(
+    _ sealed: ArraySlice<UInt8>, key: borrowing SecretKey<P>, associatedData: [UInt8]
   ) throws(CryptoError) -> [UInt8] {
     let (nonce, body) = try split(sealed)
     var output = [UInt8](repeating: 0, count: body.count - tagByteCount)

@@ -19,6 +19,25 @@ public struct AuditEntry: Sendable, Equatable {
   public let reason: [UInt8]?
   public let breakGlass: Bool
 
+  /// The columns of an entry in the order `init(positional:)` reads them, then its stored leaf hash.
+  static let orderedColumns =
+    "seq, recorded_at, actor_user_id, action, target, subject, outcome, detail, reason, break_glass, leaf_hash"
+
+  /// Decodes a row of `SELECT \(orderedColumns)` by position: the verifier decodes every entry
+  /// of the log, and looking columns up by name was a sixth of its time.
+  init(positional row: Row) {
+    seq = row[0]
+    recordedAt = row[1]
+    actorUserID = row[2]
+    action = row[3]
+    target = row[4]
+    subject = row[5]
+    outcome = row[6]
+    detail = row[7]
+    reason = (row[8] as Data?).map { [UInt8]($0) }
+    breakGlass = (row[9] as Int64?) == 1
+  }
+
   init(row: Row) {
     seq = row["seq"]
     recordedAt = row["recorded_at"]

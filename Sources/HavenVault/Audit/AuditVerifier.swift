@@ -123,22 +123,23 @@ public struct AuditVerifier {
     // Entries, in order: numbered 1, 2, 3, ...; each content matching its recorded leaf hash; the
     // tree at each checkpoint's size matching the signed root.
     var frontier = MerkleFrontier()
+    // Every leaf is kept only when a witness asks for a consistency proof.
     var leaves: [MerkleTree.Hash] = []
     var lastSignedSize = 0
     var tailIsFailedUnlocks = true
-    let rows = try Row.fetchCursor(db, sql: "SELECT * FROM audit_entries ORDER BY seq")
+    let rows = try Row.fetchCursor(db, sql: "SELECT \(AuditEntry.orderedColumns) FROM audit_entries ORDER BY seq")
     while let row = try rows.next() {
-      let entry = AuditEntry(row: row)
+      let entry = AuditEntry(positional: row)
       let expected = Int64(frontier.size) + 1
       if entry.seq != expected {
         fail("entry \(expected) is missing: the log jumps from entry \(expected - 1) to \(entry.seq) (deleted or renumbered)")
       }
       let leafHash = entry.leafHash
-      if let stored = row["leaf_hash"] as Data?, [UInt8](stored) != leafHash {
+      if let stored = row[10] as Data?, !stored.elementsEqual(leafHash) {
         fail("entry \(entry.seq) was altered: its content no longer matches its recorded leaf hash")
       }
       frontier.append(leafHash: leafHash)
-      leaves.append(leafHash)
+      if witnessText != nil { leaves.append(leafHash) }
       if let checkpoint = checkpoints[frontier.size] {
         if checkpoint.root != frontier.root {
           fail(

@@ -34,12 +34,13 @@ extension VaultSession {
       let decryptor = try StatisticalDecryptor(statistics: statistics, vaultID: metadata.vaultID, purpose: purpose, day: day)
       var included = 0
       var excluded: [String: Int] = [:]
-      var after: Int64 = 0
-      while true {
-        let batch = try StatisticalBatch.fetch(db, after: after, limit: Self.statisticalBatchSize)
-        guard let last = batch.last else { break }
-        after = last.id
-        for result in decryptor.open(batch) {
+      var batch = try StatisticalBatch.fetch(db, after: 0, limit: Self.statisticalBatchSize)
+      while let last = batch.last {
+        let pending = decryptor.begin(batch)
+        // The next batch is read while this one is decrypted.
+        let next = try StatisticalBatch.fetch(db, after: last.id, limit: Self.statisticalBatchSize)
+        defer { batch = next }
+        for result in pending.wait() {
           switch try result.get() {
           case .excluded(let status):
             excluded[status.rawValue, default: 0] += 1

@@ -47,6 +47,14 @@ final class StatisticalDecryptor: @unchecked Sendable {
     return results
   }
 
+  /// Starts opening a batch on the worker threads and returns at once, so that the caller can
+  /// read the next batch from the database meanwhile (the database stays on the caller's thread).
+  func begin(_ batch: [StoredStatisticalSurvivor]) -> PendingStatisticalBatch {
+    let pending = PendingStatisticalBatch()
+    DispatchQueue.global(qos: .userInitiated).async { pending.finish(self.open(batch)) }
+    return pending
+  }
+
   private func open(
     _ stored: StoredStatisticalSurvivor, slot: ReusableAgreedKey<StatisticsFieldKeyPurpose>
   ) throws
@@ -124,6 +132,22 @@ final class StatisticalDecryptor: @unchecked Sendable {
         date: try CalendarDate(parsing: try columns.required(outcome, 1, table: "outcome_assessment", field: "assessed_on")),
         ratings: ratings)
     }.sorted { $0.date < $1.date }
+  }
+}
+
+/// A batch being opened on the worker threads; `wait` returns its results in the batch's order.
+final class PendingStatisticalBatch: @unchecked Sendable {
+  private var results: [Result<StatisticalResult, VaultError>] = []
+  private let done = DispatchSemaphore(value: 0)
+
+  fileprivate func finish(_ results: [Result<StatisticalResult, VaultError>]) {
+    self.results = results
+    done.signal()
+  }
+
+  func wait() -> [Result<StatisticalResult, VaultError>] {
+    done.wait()
+    return results
   }
 }
 

@@ -47,11 +47,16 @@ extension VaultSession {
     var found: [SurvivorSummary] = []
     for row in try indexedSurvivors(db, kind: kind, text) {
       let keys = try caseKeys(db, row)
-      let details = try decodeDetails(row, keys)
-      let reference = try SurvivorReference(
-        parsing: try keys.open(row.envelopes[.reference] ?? [], at: SurvivorField.reference.location(row.id)))
-      guard criterion.matches(reference: reference, details: details, kind: kind) else { continue }
-      found.append(try summary(db, row, reference: reference, details: details))
+      func open(_ field: SurvivorField) throws -> String? {
+        try keys.openOptional(row.envelopes[field], at: field.location(row.id))
+      }
+      // Only the fields the match and the summary need are decrypted (a lookup is a hot path).
+      let reference = try SurvivorReference(parsing: try open(.reference) ?? "")
+      guard try criterion.matches(reference: reference, kind: kind, open: open) else { continue }
+      let name = try open(.name) ?? ""
+      let birth = try open(.dateOfBirth).map { try CalendarDate(parsing: $0) }
+      let team = try TeamRecord.withID(row.teamID, db)?.name ?? "?"
+      found.append(SurvivorSummary(id: row.id, reference: reference, name: name, team: team, dateOfBirth: birth))
       try record(
         db, action: .survivorFind, target: "survivor:\(row.id)", subject: try subject(db, reference),
         detail: "by \(kind.rawValue)")
@@ -225,15 +230,6 @@ extension VaultSession {
       healthNotes: try text(.healthNotes), notes: try text(.notes), externalID: try text(.externalID))
   }
 
-  private func summary(
-    _ db: Database, _ row: SurvivorRow, reference: SurvivorReference, details: SurvivorDetails
-  ) throws
-    -> SurvivorSummary
-  {
-    let team = try TeamRecord.withID(row.teamID, db)?.name ?? "?"
-    return SurvivorSummary(id: row.id, reference: reference, name: details.name, team: team, dateOfBirth: details.dateOfBirth)
-  }
-
   /// Runs a case operation that has no single survivor yet (create, find, list) in one
   /// transaction; a refusal inside it is audited after the rollback.
   func caseTransaction<T>(
@@ -271,12 +267,18 @@ public enum SurvivorSearch: Sendable {
 
   /// Confirms a blind-index hit against the decrypted value (16-byte indexes make false hits
   /// vanishingly rare, but a result shown to a worker must be right, not probably right).
-  func matches(reference: SurvivorReference, details: SurvivorDetails, kind: BlindIndexKind) -> Bool {
+  /// `open` decrypts one field of the candidate; only the fields the criterion needs are opened.
+  func matches(reference: SurvivorReference, kind: BlindIndexKind, open: (SurvivorField) throws -> String?) throws -> Bool {
     switch self {
-    case .reference(let wanted): reference == wanted
-    case .name(let name): ([details.name] + details.aliases).contains { kind.normalize($0) == kind.normalize(name) }
-    case .dateOfBirth(let date): details.dateOfBirth == date
-    case .externalID(let id): details.externalID.map { kind.normalize($0) == kind.normalize(id) } ?? false
+    case .reference(let wanted):
+      return reference == wanted
+    case .name(let name):
+      let aliases = try open(.aliases).map { try JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
+      return ([try open(.name) ?? ""] + aliases).contains { kind.normalize($0) == kind.normalize(name) }
+    case .dateOfBirth(let date):
+      return try open(.dateOfBirth).map { try CalendarDate(parsing: $0) } == date
+    case .externalID(let id):
+      return try open(.externalID).map { kind.normalize($0) == kind.normalize(id) } ?? false
     }
   }
 }
