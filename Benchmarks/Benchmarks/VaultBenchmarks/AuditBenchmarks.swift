@@ -16,9 +16,7 @@ enum AuditBenchmarks {
       }
     for (label, prepare) in vaults {
       let path = SetupState<String>()
-      let configuration = Benchmark.Configuration(
-        metrics: BenchmarkSettings.metrics, timeUnits: BenchmarkSettings.timeUnits, warmupIterations: 1,
-        maxDuration: .seconds(60), maxIterations: 5)
+      let configuration = BenchmarkSettings.configuration(warmup: 1, seconds: 60, iterations: 5)
       Benchmark("4 audit verify \(label)", configuration: configuration) { benchmark in
         let result = try AuditVerifier(vaultPath: try path.get()).verify()
         guard result.isIntact else { throw BenchmarkSetupError("the prepared vault's log does not verify") }

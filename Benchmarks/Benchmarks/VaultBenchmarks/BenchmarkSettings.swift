@@ -38,4 +38,11 @@ extension BenchmarkSettings {
   /// kilobytes), because scripts/bench-table.py reads the harness's raw samples.
   static let metrics: [BenchmarkMetric] = [.wallClock, .peakMemoryResident]
   static var timeUnits: BenchmarkTimeUnits { .microseconds }
+
+  /// The harness's settings for one benchmark: at most `iterations` runs or `seconds` of them.
+  static func configuration(warmup: Int, seconds: Int, iterations: Int) -> Benchmark.Configuration {
+    .init(
+      metrics: metrics, timeUnits: timeUnits, warmupIterations: warmup, maxDuration: .seconds(seconds),
+      maxIterations: iterations)
+  }
 }

@@ -91,9 +91,7 @@ enum CommandBenchmarks {
       let reference = SetupState<String>()
       Benchmark(
         "6 cli \(command.name) \(label)",
-        configuration: .init(
-          metrics: BenchmarkSettings.metrics, timeUnits: BenchmarkSettings.timeUnits, warmupIterations: 1,
-          maxDuration: .seconds(15), maxIterations: 10)
+        configuration: BenchmarkSettings.configuration(warmup: 1, seconds: 15, iterations: 10)
       ) { benchmark in
         let scratch = try work.get()
         if let output = command.output { try? FileManager.default.removeItem(atPath: output.replacing("WORK", with: scratch)) }

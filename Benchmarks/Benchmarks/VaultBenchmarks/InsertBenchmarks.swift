@@ -39,8 +39,6 @@ enum InsertBenchmarks {
   }
 
   static func configuration(_ survivors: Int) -> Benchmark.Configuration {
-    .init(
-      metrics: BenchmarkSettings.metrics, timeUnits: BenchmarkSettings.timeUnits, warmupIterations: 0, maxDuration: .seconds(600),
-      maxIterations: survivors >= 100_000 ? 1 : 3)
+    BenchmarkSettings.configuration(warmup: 0, seconds: 600, iterations: survivors >= 100_000 ? 1 : 3)
   }
 }

@@ -13,24 +13,17 @@ enum LookupBenchmarks {
   static func register() {
     for survivors in BenchmarkSettings.lookupSizes {
       let label = BenchmarkSettings.label(survivors)
-      let session = SetupState<VaultSession>()
+      let session = WorkingSession()
       let references = SetupState<[SurvivorReference]>()
-      let copy = SetupState<String>()
       let setup: Benchmark.BenchmarkSetupHook = {
-        copy.value = try PreparedVaults.workingCopy(of: try PreparedVaults.survivorsOnly(survivors))
-        references.value = try PreparedVaults.references(of: try copy.get())
-        session.value = try BenchmarkVault.unlock(try copy.get(), "wendy")
+        try session.open(copyOf: try PreparedVaults.survivorsOnly(survivors), as: "wendy")
+        references.value = try PreparedVaults.references(of: try PreparedVaults.survivorsOnly(survivors))
       }
-      let teardown: Benchmark.BenchmarkTeardownHook = {
-        session.value = nil
-        if let path = copy.value { PreparedVaults.remove(path) }
-      }
+      let teardown: Benchmark.BenchmarkTeardownHook = { session.close() }
       var random = SystemRandomNumberGenerator()
       Benchmark(
         "3 lookup per \(batch) \(label)",
-        configuration: .init(
-          metrics: BenchmarkSettings.metrics, timeUnits: BenchmarkSettings.timeUnits, warmupIterations: 1,
-          maxDuration: .seconds(20), maxIterations: 20)
+        configuration: BenchmarkSettings.configuration(warmup: 1, seconds: 20, iterations: 20)
       ) { benchmark in
         let all = try references.get()
         let wanted = (0..<batch).map { _ in SurvivorSearch.reference(all.randomElement(using: &random)!) }
@@ -45,9 +38,7 @@ enum LookupBenchmarks {
       }
       Benchmark(
         "3 lookup single \(label)",
-        configuration: .init(
-          metrics: BenchmarkSettings.metrics, timeUnits: BenchmarkSettings.timeUnits, warmupIterations: 3,
-          maxDuration: .seconds(10), maxIterations: 200)
+        configuration: BenchmarkSettings.configuration(warmup: 3, seconds: 10, iterations: 200)
       ) { benchmark in
         let wanted = SurvivorSearch.reference(try references.get().randomElement(using: &random)!)
         benchmark.startMeasurement()

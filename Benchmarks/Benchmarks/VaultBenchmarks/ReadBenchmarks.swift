@@ -10,8 +10,7 @@ enum ReadBenchmarks {
   static func register() {
     for survivors in BenchmarkSettings.sizes {
       let label = BenchmarkSettings.label(survivors)
-      let session = SetupState<VaultSession>()
-      let copy = SetupState<String>()
+      let session = WorkingSession()
       Benchmark("2 read vault \(label)", configuration: InsertBenchmarks.configuration(survivors)) { benchmark in
         var fields = 0
         let read = try session.get().readCaseFiles { file in
@@ -21,11 +20,9 @@ enum ReadBenchmarks {
         guard read == survivors else { throw BenchmarkSetupError("read \(read) case files of \(survivors)") }
         blackHole(fields)
       } setup: {
-        copy.value = try PreparedVaults.workingCopy(of: try PreparedVaults.populated(survivors: survivors))
-        session.value = try BenchmarkVault.unlock(try copy.get(), "wendy")
+        try session.open(copyOf: try PreparedVaults.populated(survivors: survivors), as: "wendy")
       } teardown: {
-        session.value = nil
-        if let path = copy.value { PreparedVaults.remove(path) }
+        session.close()
       }
 
       let floor = SetupState<DatabaseQueue>()

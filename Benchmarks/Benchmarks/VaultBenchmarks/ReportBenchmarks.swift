@@ -9,24 +9,19 @@ import HavenVault
 enum ReportBenchmarks {
   static func register() {
     for survivors in BenchmarkSettings.sizes {
-      let session = SetupState<VaultSession>()
-      let copy = SetupState<String>()
+      let session = WorkingSession()
       Benchmark(
         "5 report \(BenchmarkSettings.label(survivors))",
-        configuration: .init(
-          metrics: BenchmarkSettings.metrics, timeUnits: BenchmarkSettings.timeUnits, warmupIterations: 1,
-          maxDuration: .seconds(120), maxIterations: 5)
+        configuration: BenchmarkSettings.configuration(warmup: 1, seconds: 120, iterations: 5)
       ) { benchmark in
         let made = try ReportExport.make(
           session: try session.get(), period: try ReportPeriod.financialYear("2024/25"), filter: ReportFilter(),
           rules: DisclosureRules())
         blackHole(made.request)
       } setup: {
-        copy.value = try PreparedVaults.workingCopy(of: try PreparedVaults.populated(survivors: survivors))
-        session.value = try BenchmarkVault.unlock(try copy.get(), "rita")
+        try session.open(copyOf: try PreparedVaults.populated(survivors: survivors), as: "rita")
       } teardown: {
-        session.value = nil
-        if let path = copy.value { PreparedVaults.remove(path) }
+        session.close()
       }
     }
   }

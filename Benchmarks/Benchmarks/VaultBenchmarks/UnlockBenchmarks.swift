@@ -11,9 +11,7 @@ enum UnlockBenchmarks {
       let path = NSTemporaryDirectory() + "haven-bench-unlock-\(level.rawValue)-\(getpid())"
       Benchmark(
         "7 unlock \(level.rawValue)",
-        configuration: .init(
-          metrics: BenchmarkSettings.metrics, timeUnits: BenchmarkSettings.timeUnits, warmupIterations: 1,
-          maxDuration: .seconds(30), maxIterations: 7)
+        configuration: BenchmarkSettings.configuration(warmup: 1, seconds: 30, iterations: 7)
       ) { benchmark in
         blackHole(try BenchmarkVault.unlock(path, "wendy"))
       } setup: {
