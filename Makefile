@@ -40,7 +40,8 @@ clean:
 
 ## The benchmark suite (docs/performance.md): release build, every workload beside its floor,
 ## a table at the end. BENCH_SIZES / BENCH_LOOKUP_SIZES change the sizes; BENCH_KEEP=1 keeps the
-## prepared vaults between runs (a fresh run rebuilds them: about 10 minutes at the default sizes).
+## prepared vaults between runs (a fresh run rebuilds them: most of its 47 minutes);
+## BENCH_FILTER=REGEX runs only the benchmarks whose names match (e.g. "^(2|3) ").
 BENCH_CACHE ?= $(CURDIR)/.build-bench-cache
 bench: SHELL := /bin/bash
 BENCH_OUT ?= $(CURDIR)/.build-bench-results
@@ -51,5 +52,6 @@ bench: release
 	  HAVEN_BENCH_CACHE="$(BENCH_CACHE)" $(if $(BENCH_SIZES),HAVEN_BENCH_SIZES="$(BENCH_SIZES)") \
 	  $(if $(BENCH_LOOKUP_SIZES),HAVEN_BENCH_LOOKUP_SIZES="$(BENCH_LOOKUP_SIZES)") \
 	  $(SWIFT) package --allow-writing-to-directory "$(BENCH_OUT)" --allow-writing-to-directory "$(BENCH_CACHE)" \
-	  benchmark --format histogramSamples --path "$(BENCH_OUT)" --no-progress | grep -v '^Writing to '
+	  benchmark --format histogramSamples --path "$(BENCH_OUT)" --no-progress $(if $(BENCH_FILTER),--filter "$(BENCH_FILTER)") \
+	  | grep -v '^Writing to '
 	python3 scripts/bench-table.py "$(BENCH_OUT)" "$(BENCH_CACHE)"

@@ -18,12 +18,32 @@ enum BlindIndexKind: String, CaseIterable {
   /// Normalises so that equal values index equally: case and surrounding or repeated spaces do
   /// not matter for names and ids; Unicode is composed (NFC), so "é" typed two ways matches.
   func normalize(_ value: String) -> String {
+    if value.utf8.allSatisfy({ $0 < 0x80 }) { return normalizeASCII(value) }
     let composed = value.precomposedStringWithCanonicalMapping
     switch self {
     case .reference: return composed.trimmingCharacters(in: .whitespaces).uppercased()
     case .dateOfBirth: return composed.trimmingCharacters(in: .whitespaces)
     case .name, .externalID:
       return composed.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+  }
+
+  /// The same result for ASCII text without Foundation (references, dates and most names are
+  /// ASCII, and Foundation's normalisation and trimming showed in lookup profiles): canonical
+  /// composition leaves ASCII as it is, and `.whitespaces` is space and tab there.
+  private func normalizeASCII(_ value: String) -> String {
+    func trimmed() -> String {
+      let bytes = Array(value.utf8)
+      let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+      guard let first = bytes.firstIndex(where: { !isBlank($0) }), let last = bytes.lastIndex(where: { !isBlank($0) }) else {
+        return ""
+      }
+      return String(decoding: bytes[first...last], as: UTF8.self)
+    }
+    switch self {
+    case .reference: return trimmed().uppercased()
+    case .dateOfBirth: return trimmed()
+    case .name, .externalID: return value.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
   }
 }

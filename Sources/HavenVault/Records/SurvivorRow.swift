@@ -13,29 +13,41 @@ struct SurvivorRow {
   let createdAt: String
   let updatedAt: String
 
+  /// The columns `init(row:)` reads, in order: a query selects exactly these (`selection`), and
+  /// the row is decoded by position (by name, each of the 25 lookups scanned the column list,
+  /// a tenth of a blind-index lookup's time).
+  static let selection =
+    ([
+      "id", "team_id", "team_key_version", "wrapped_record_key", "key_version", "statistics_ephemeral_key",
+      "wrapped_statistics_key",
+    ] + SurvivorField.allCases.map(\.rawValue) + ["created_at", "updated_at"])
+    .joined(separator: ", ")
+
   init(row: Row) {
-    id = row["id"]
-    teamID = row["team_id"]
-    wrappedRecordKey = WrappedRecordKey(
-      teamID: row["team_id"], teamKeyVersion: row["team_key_version"], envelope: [UInt8](row["wrapped_record_key"] as Data))
-    keyVersion = row["key_version"]
-    statisticsEphemeralKey = [UInt8](row["statistics_ephemeral_key"] as Data)
-    wrappedStatisticsKey = [UInt8](row["wrapped_statistics_key"] as Data)
+    id = row[0]
+    teamID = row[1]
+    wrappedRecordKey = WrappedRecordKey(teamID: row[1], teamKeyVersion: row[2], envelope: [UInt8](row[3] as Data))
+    keyVersion = row[4]
+    statisticsEphemeralKey = [UInt8](row[5] as Data)
+    wrappedStatisticsKey = [UInt8](row[6] as Data)
     var envelopes: [SurvivorField: [UInt8]] = [:]
-    for field in SurvivorField.allCases {
-      if let data = row[field.rawValue] as Data? { envelopes[field] = [UInt8](data) }
+    for (offset, field) in SurvivorField.allCases.enumerated() {
+      if let data = row[7 + offset] as Data? { envelopes[field] = [UInt8](data) }
     }
     self.envelopes = envelopes
-    createdAt = row["created_at"]
-    updatedAt = row["updated_at"]
+    createdAt = row[7 + SurvivorField.allCases.count]
+    updatedAt = row[8 + SurvivorField.allCases.count]
   }
 
   static func fetch(_ db: Database, id: Int64) throws -> SurvivorRow? {
-    try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM survivors WHERE id = ?"), arguments: [id]).map(SurvivorRow.init)
+    try Row.fetchOne(db.cachedStatement(sql: "SELECT \(selection) FROM survivors WHERE id = ?"), arguments: [id])
+      .map(SurvivorRow.init)
   }
 
   static func fetchAll(_ db: Database, team: Int64) throws -> [SurvivorRow] {
-    try Row.fetchAll(db, sql: "SELECT * FROM survivors WHERE team_id = ? ORDER BY id", arguments: [team]).map(SurvivorRow.init)
+    try Row.fetchAll(
+      db.cachedStatement(sql: "SELECT \(selection) FROM survivors WHERE team_id = ? ORDER BY id"), arguments: [team]
+    ).map(SurvivorRow.init)
   }
 
   /// Writes (or overwrites) the given envelopes. Column names come from `SurvivorField`, never input.

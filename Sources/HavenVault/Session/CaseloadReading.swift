@@ -13,7 +13,8 @@ extension VaultSession {
       var read = 0
       for team in teams {
         let rows = try Row.fetchCursor(
-          db.cachedStatement(sql: "SELECT * FROM survivors WHERE team_id = ? ORDER BY id"), arguments: [team.id])
+          db.cachedStatement(sql: "SELECT \(SurvivorRow.selection) FROM survivors WHERE team_id = ? ORDER BY id"),
+          arguments: [team.id])
         while let stored = try rows.next() {
           let row = SurvivorRow(row: stored)
           let keys = try caseKeys(db, row)
