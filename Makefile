@@ -41,7 +41,7 @@ clean:
 ## The benchmark suite (docs/performance.md): release build, every workload beside its floor,
 ## a table at the end. BENCH_SIZES / BENCH_LOOKUP_SIZES change the sizes; BENCH_KEEP=1 keeps the
 ## prepared vaults between runs (a fresh run rebuilds them: most of its 47 minutes);
-## BENCH_FILTER=REGEX runs only the benchmarks whose names match (e.g. "^(2|3) ").
+## BENCH_FILTER=REGEX runs only the benchmarks whose whole name it matches (e.g. "(2 read|3 lookup).*").
 BENCH_CACHE ?= $(CURDIR)/.build-bench-cache
 bench: SHELL := /bin/bash
 BENCH_OUT ?= $(CURDIR)/.build-bench-results
