@@ -45,7 +45,12 @@ struct SurvivorRow {
   }
 
   static func fetchAll(_ db: Database, team: Int64) throws -> [SurvivorRow] {
-    try Row.fetchAll(
+    try Array(cursor(db, team: team))
+  }
+
+  /// A team's survivors in id order, one row at a time (a whole caseload need not fit in memory).
+  static func cursor(_ db: Database, team: Int64) throws -> MapCursor<RowCursor, SurvivorRow> {
+    try Row.fetchCursor(
       db.cachedStatement(sql: "SELECT \(selection) FROM survivors WHERE team_id = ? ORDER BY id"), arguments: [team]
     ).map(SurvivorRow.init)
   }

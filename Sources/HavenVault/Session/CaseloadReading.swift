@@ -12,11 +12,8 @@ extension VaultSession {
       let teams = try teamName.map { [try memberTeam(db, named: $0)] } ?? memberTeams(db)
       var read = 0
       for team in teams {
-        let rows = try Row.fetchCursor(
-          db.cachedStatement(sql: "SELECT \(SurvivorRow.selection) FROM survivors WHERE team_id = ? ORDER BY id"),
-          arguments: [team.id])
-        while let stored = try rows.next() {
-          let row = SurvivorRow(row: stored)
+        let rows = try SurvivorRow.cursor(db, team: team.id)
+        while let row = try rows.next() {
           let keys = try caseKeys(db, row)
           let file = try buildFile(db, row, keys)
           try record(db, action: .survivorRead, target: "survivor:\(row.id)", subject: try subject(db, file.reference))

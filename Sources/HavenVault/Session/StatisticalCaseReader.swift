@@ -39,7 +39,6 @@ extension VaultSession {
         let pending = decryptor.begin(batch)
         // The next batch is read while this one is decrypted.
         let next = try StatisticalBatch.fetch(db, after: last.id, limit: Self.statisticalBatchSize)
-        defer { batch = next }
         for result in pending.wait() {
           switch try result.get() {
           case .excluded(let status):
@@ -49,6 +48,7 @@ extension VaultSession {
             try visit(found.with(pseudonym: pseudonyms?.pseudonym(survivorID: found.survivorID)))
           }
         }
+        batch = next
       }
       return ConsentFilterSummary(purpose: purpose.description, included: included, excluded: excluded)
     }
