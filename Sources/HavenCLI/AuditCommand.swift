@@ -11,7 +11,7 @@ struct AuditCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "audit",
     abstract: "Verify the tamper-evident audit log, keep witnesses, prove entries, and read the log (auditors).",
-    subcommands: [Verify.self, Checkpoint.self, Prove.self, Log.self, Report.self])
+    subcommands: [Verify.self, Root.self, Checkpoint.self, Prove.self, Log.self, Report.self])
 
   /// Options for the read-only commands, which need no user or passphrase.
   struct VaultOnly: ParsableArguments {
@@ -33,6 +33,12 @@ struct AuditCommand: ParsableCommand {
     @OptionGroup var options: VaultOnly
     @Option(name: .long, help: ArgumentHelp("A checkpoint saved earlier with 'haven audit checkpoint'.", valueName: "file"))
     var witness: String?
+    @Option(
+      name: .long,
+      help: ArgumentHelp(
+        "The vault's root fingerprint as recorded at 'haven init' (haven-root-...); the log must start from it.",
+        valueName: "fingerprint"))
+    var root: String?
 
     func run() throws {
       let witnessText = try witness.map { path -> String in
@@ -46,13 +52,33 @@ struct AuditCommand: ParsableCommand {
         }
         return text
       }
-      let result = try AuditVerifier(vaultPath: options.path()).verify(witness: witnessText)
+      let result = try AuditVerifier(vaultPath: options.path()).verify(witness: witnessText, root: root)
       if options.json {
         Console.json(VerificationView(result))
       } else {
         Console.out(result.summary)
       }
       if !result.isIntact { throw ExitCode(HavenExitCode.dataError) }
+    }
+  }
+
+  struct Root: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Print the vault's root fingerprint and founding public keys, to record outside the vault (Keys/).",
+      discussion: "Read-only: needs no passphrase. Compare it with the root recorded at 'haven init'.")
+    @OptionGroup var options: VaultOnly
+
+    func run() throws {
+      guard let root = try Vault.open(at: options.path()).root() else {
+        throw CommandLineFailure(
+          message: "this vault has no signed directory yet (upgraded from format 5)",
+          hint: "an admin's next unlock anchors it; then run this again", exitCode: HavenExitCode.notFound)
+      }
+      if options.json {
+        Console.json(RootView(root))
+      } else {
+        Console.out(String(root.text.dropLast()))
+      }
     }
   }
 
@@ -235,6 +261,27 @@ struct VerificationView: Encodable {
     signedSize = result.signedSize
     unsignedTail = result.unsignedTail
     witnessed = result.witness != nil
+  }
+}
+
+struct RootView: Encodable {
+  let root: String
+  let vaultID: String
+  let origin: String
+  let admin: String
+  let adminSigningKey: String
+  let recoveryKey: String
+  let statisticsKey: String
+  let anchored: Bool
+  init(_ root: VaultRoot) {
+    self.root = root.fingerprint
+    vaultID = root.vaultID
+    origin = root.origin
+    admin = root.admin
+    adminSigningKey = root.adminSigningKey
+    recoveryKey = root.recoveryKey
+    statisticsKey = root.statisticsKey
+    anchored = root.anchored
   }
 }
 

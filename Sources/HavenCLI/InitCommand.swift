@@ -33,6 +33,12 @@ struct InitCommand: ParsableCommand {
     help: ArgumentHelp("Write the recovery key to this new file (mode 0600) instead of the screen.", valueName: "file"))
   var recoveryKeyOut: String?
 
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Also write the vault's root fingerprint and public keys to this new file (for Keys/; public).", valueName: "file"))
+  var rootOut: String?
+
   func validate() throws {
     if global.json && recoveryKeyOut == nil {
       throw ValidationError("--json needs --recovery-key-out FILE: the recovery key is never part of a JSON document")
@@ -66,6 +72,22 @@ struct InitCommand: ParsableCommand {
     }
     try created.recoveryKey.writeText(to: outputDescriptor)
     let metadata = created.vault.metadata
+    if let root = try created.vault.root() {
+      if let rootOut {
+        do {
+          try Data(root.text.utf8).write(to: URL(fileURLWithPath: rootOut), options: .withoutOverwriting)
+        } catch {
+          throw CommandLineFailure(
+            message: "the vault was created, but \(rootOut) could not be written", hint: "run 'haven audit root' to print it",
+            exitCode: HavenExitCode.cannotCreate)
+        }
+      }
+      if !global.json {
+        Console.out("Root fingerprint (record it outside the vault; 'haven audit verify --root' checks it): \(root.fingerprint)")
+      }
+      // This workstation pins the root it created.
+      if let pins = RootPins.standard() { try created.vault.pin(in: pins) }
+    }
     Presenter.done(
       global, action: "init",
       "Created vault '\(metadata.name)' at \(created.vault.directory.path) (format \(metadata.formatVersion), kdf \(metadata.kdfLevel.rawValue)) with admin '\(admin)'."

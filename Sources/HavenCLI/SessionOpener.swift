@@ -6,7 +6,7 @@ enum SessionOpener {
     let vault = try Vault.open(at: options.vaultPath())
     let userName = try options.userName()
     let passphrase = try PassphraseSource.current(fromFile: options.passphraseFile)
-    let session = try vault.unlock(user: userName, passphrase: passphrase)
+    let session = try vault.unlock(user: userName, passphrase: passphrase, pins: RootPins.standard())
     session.accessReason = options.accessReason
     session.breakGlassReason = breakGlass?.reason
     return session

@@ -20,6 +20,29 @@ public enum AssociatedData {
     return output
   }
 
+  /// Splits an encoding back into its parts' bytes (the domain first), or nil if the lengths do
+  /// not account for every byte. Integers come back as their 8 bytes (`integer(_:)` reads them).
+  public static func decode(_ encoded: [UInt8]) -> [[UInt8]]? {
+    var parts: [[UInt8]] = []
+    var index = 0
+    while index < encoded.count {
+      guard encoded.count - index >= 4 else { return nil }
+      let length =
+        Int(encoded[index]) << 24 | Int(encoded[index + 1]) << 16 | Int(encoded[index + 2]) << 8 | Int(encoded[index + 3])
+      index += 4
+      guard encoded.count - index >= length else { return nil }
+      parts.append(Array(encoded[index..<index + length]))
+      index += length
+    }
+    return parts
+  }
+
+  /// Reads a part written as `.integer`: exactly 8 bytes, big-endian, two's complement.
+  public static func integer(_ part: [UInt8]) -> Int64? {
+    guard part.count == 8 else { return nil }
+    return Int64(bitPattern: part.reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+  }
+
   private static func append(_ part: ContextPart, to output: inout [UInt8]) {
     func length(_ count: Int) {
       precondition(count <= Int(UInt32.max))

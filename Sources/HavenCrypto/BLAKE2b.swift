@@ -45,4 +45,18 @@ public enum BLAKE2b {
     }
     return try SecretKey(adopting: output)
   }
+
+  /// A commitment to a secret key: BLAKE2b-256 keyed with the key over a context naming it. It
+  /// reveals nothing of the key, and lets whoever later opens a copy of the key check that it is
+  /// the one that was announced (a forged key gives another value).
+  public static func commitment<P: KeyPurpose>(to key: borrowing SecretKey<P>, context: [UInt8]) -> [UInt8] {
+    SodiumRuntime.ensureInitialized()
+    precondition((Int(crypto_generichash_KEYBYTES_MIN)...Int(crypto_generichash_KEYBYTES_MAX)).contains(P.byteCount))
+    var output = [UInt8](repeating: 0, count: 32)
+    key.withUnsafeBytes { keyBytes in
+      _ = crypto_generichash(
+        &output, 32, context, UInt64(context.count), keyBytes.baseAddress!.assumingMemoryBound(to: UInt8.self), keyBytes.count)
+    }
+    return output
+  }
 }

@@ -59,17 +59,7 @@ public final class Vault: @unchecked Sendable {
         identity: adminKeys, passphrase: passphrase, level: kdfLevel, vaultID: vaultID, userName: adminName)
       let vaultName = name ?? ((directory.path as NSString).lastPathComponent)
       let recoveryPublic = recovery.publicKey
-      let statisticsGrant = try KeyGrant.seal(
-        statistics.secretKey,
-        context: KeyGrant.context(vaultID: vaultID, kind: .statistics, teamID: nil, version: 1, recipient: recoveryPublic),
-        to: recoveryPublic)
-      let auditToRecovery = try KeyGrant.seal(
-        auditKey, context: KeyGrant.context(vaultID: vaultID, kind: .audit, teamID: nil, version: 1, recipient: recoveryPublic),
-        to: recoveryPublic)
-      let auditToAdmin = try KeyGrant.seal(
-        auditKey,
-        context: KeyGrant.context(vaultID: vaultID, kind: .audit, teamID: nil, version: 1, recipient: adminKeys.box.publicKey),
-        to: adminKeys.box.publicKey)
+      let recoverySigning = try recovery.signingKeyPair()
       try directory.writeAtomically(keyFile.encoded, to: directory.keyFilePath(user: adminName))
       try database.write { db in
         let now = Timestamp.now()
@@ -91,12 +81,34 @@ public final class Vault: @unchecked Sendable {
             adminName, Data(adminKeys.box.publicKey.bytes), Data(adminKeys.signing.publicKey.bytes), Data(keyFile.digest), now,
           ])
         let adminID = db.lastInsertedRowID
-        try KeyGrantStore.insert(
-          db, kind: .statistics, teamID: nil, version: 1, recipient: nil, sealed: statisticsGrant, grantedBy: adminID)
-        try KeyGrantStore.insert(
-          db, kind: .audit, teamID: nil, version: 1, recipient: nil, sealed: auditToRecovery, grantedBy: adminID)
-        try KeyGrantStore.insert(
-          db, kind: .audit, teamID: nil, version: 1, recipient: adminID, sealed: auditToAdmin, grantedBy: adminID)
+        let admin = DirectoryUser(
+          id: adminID, name: adminName, role: .admin, box: adminKeys.box.publicKey, signing: adminKeys.signing.publicKey)
+        try DirectoryLog.append(
+          db, vaultID: vaultID,
+          event: .genesis(
+            admin: admin, recovery: recoveryPublic, recoverySigning: recoverySigning.publicKey,
+            statistics: statistics.publicKey,
+            statisticsCommitment: KeyGrant.commitment(
+              to: statistics.secretKey, vaultID: vaultID, kind: .statistics, teamID: nil, version: 1),
+            auditCommitment: KeyGrant.commitment(to: auditKey, vaultID: vaultID, kind: .audit, teamID: nil, version: 1)),
+          author: adminID, sign: { adminKeys.signing.sign($0) })
+        let genesis = try DirectoryLog.load(db, vaultID: vaultID)
+        func grant<P: KeyPurpose>(_ key: borrowing SecretKey<P>, kind: GrantedKeyKind, to recipient: Int64?) throws {
+          let publicKey = recipient == nil ? recoveryPublic : adminKeys.box.publicKey
+          let sealed = try KeyGrant.seal(
+            key, context: KeyGrant.context(vaultID: vaultID, kind: kind, teamID: nil, version: 1, recipient: publicKey),
+            to: publicKey)
+          let body = KeyGrant.signatureBody(
+            vaultID: vaultID, kind: kind, teamID: nil, version: 1, recipient: publicKey, sealed: sealed, granter: adminID,
+            directoryLength: genesis.length)
+          try KeyGrantStore.insert(
+            db, kind: kind, teamID: nil, version: 1, recipient: recipient,
+            grant: StoredGrant(
+              sealed: sealed, granter: adminID, directoryLength: genesis.length, signature: adminKeys.signing.sign(body)))
+        }
+        try grant(statistics.secretKey, kind: .statistics, to: nil)
+        try grant(auditKey, kind: .audit, to: nil)
+        try grant(auditKey, kind: .audit, to: adminID)
         let writer = AuditWriter()
         try writer.append(
           db, actor: adminID, action: .vaultCreate, target: "vault:\(vaultName)", detail: "kdf=\(kdfLevel.rawValue)")
@@ -114,7 +126,9 @@ public final class Vault: @unchecked Sendable {
   }
 
   /// Unlocks a user's keys with their passphrase. Every failure is audited before it is reported.
-  public func unlock(user name: String, passphrase: borrowing Passphrase) throws(VaultError) -> VaultSession {
+  public func unlock(
+    user name: String, passphrase: borrowing Passphrase, pins: RootPins? = nil
+  ) throws(VaultError) -> VaultSession {
     let user: UserRecord
     do {
       guard let found = try database.read({ db in try UserRecord.active(named: name, db) }) else {
@@ -137,7 +151,10 @@ public final class Vault: @unchecked Sendable {
         throw VaultError.keyFileDamaged(user: user.name, reason: "it does not match the digest recorded in the vault")
       }
       let keys = try file.open(passphrase: passphrase)
-      let session = VaultSession(vault: self, user: user, keys: keys)
+      let session = try VaultSession.verifyingDirectory(vault: self, user: user, keys: keys)
+      if let pins, let root = VaultRoot.of(session.unlockedDirectory, metadata: metadata) {
+        try pins.check(session.unlockedDirectory, root: root)
+      }
       try session.performKeyDuties()
       return session
     } catch {

@@ -45,13 +45,15 @@ public enum VaultError: Error, Equatable, Sendable {
   case exportInvalid(String)
   /// A backup whose generation key is not in the keyring: expired, or another keyring.
   case backupKeyGone(generation: String)
+  /// The vault's root fingerprint is not the one pinned on this workstation (or given).
+  case rootChanged(vaultID: String, pinned: String, found: String, pins: String)
 
   public var category: FailureCategory {
     switch self {
     case .invalidName, .invalidArgument, .unusablePassphrase: .usage
     case .importRejected, .exportInvalid: .dataError
     case .newerFormat, .keyFileDamaged, .keyFileFromAnotherVault, .notAVault, .databaseDamaged,
-      .fieldAuthenticationFailed, .recoveryKeyInvalid:
+      .fieldAuthenticationFailed, .recoveryKeyInvalid, .rootChanged:
       .dataError
     case .noVault, .unknownUser, .notFound, .keyFileMissing, .backupKeyGone: .notFound
     case .vaultAlreadyExists, .cannotCreate, .alreadyExists: .cannotCreate
@@ -100,6 +102,9 @@ public enum VaultError: Error, Equatable, Sendable {
     case .diskFull(let detail): "the disk is full (\(detail)); nothing was changed"
     case .ioFailure(let detail): "the disk refused a read or write (\(detail)); nothing was changed"
     case .exportInvalid(let reason): "the export cannot be opened: \(reason)"
+    case .rootChanged(let vaultID, let pinned, let found, let pins):
+      "REFUSED: vault \(vaultID) has root \(found), but \(pinned) is pinned for it (\(pins)): this is not the vault first "
+        + "seen here, or its founding keys were replaced"
     case .backupKeyGone(let generation):
       "backup generation \(generation) cannot be opened: its key is not in this keyring (the generation has expired, or the keyring is another vault's)"
     }
@@ -115,6 +120,8 @@ public enum VaultError: Error, Equatable, Sendable {
     case .diskFull, .ioFailure: "check the disk has free space and is healthy, then try again"
     case .keyNotHeld:
       "a current holder delivers pending keys when they next unlock the vault, or an admin can run 'haven recovery deliver' with the recovery key"
+    case .rootChanged:
+      "compare the root with the one your organisation recorded (Keys/); remove the line from the pins file only if it is the new, intended root"
     case .keyFileDamaged, .keyFileFromAnotherVault:
       "restore the key file from a backup, or have an admin reset this user's keys with the recovery key"
     default: nil

@@ -129,7 +129,9 @@ struct AuditLogTamperTests {
     #expect(try verify(fixture, witness: witness).problem?.contains("shorter than the witnessed one") == true)
   }
 
-  @Test("a whole log replaced by a consistent forgery: unsigned by any user, or signed by a planted user and caught by a witness")
+  @Test(
+    "a whole log replaced by a consistent forgery: unsigned by any user, or signed by a planted user, is refused by the signed directory"
+  )
   func forgery() throws {
     let fixture = try Self.busyVault()
     let witness = try AuditVerifier(vaultPath: fixture.path).latestCheckpoint()
@@ -158,14 +160,14 @@ struct AuditLogTamperTests {
       }
     }
     try forge(signerName: "mallory")
-    #expect(try verify(fixture).problem == "the checkpoint of size 3 is not signed by any user of this vault")
-    // Signed in the name of a real user, with the wrong key.
+    #expect(try verify(fixture).problem == "the checkpoint of size 3 is signed by 'mallory', who was never enrolled")
+    // Signed in the name of a real user, with the wrong key (and without naming the directory).
     try forge(signerName: "ada")
     #expect(
       try verify(fixture).problem
-        == "the checkpoint of size 3 has an invalid signature (claimed signer \(AuditLog.keyName(fixture.vault.metadata, user: "ada")))"
+        == "the checkpoint of size 3 does not name the signed directory (rule: every checkpoint after the directory began names it)"
     )
-    // With a planted user whose key is the forger's, the forgery is self-consistent: only the witness sees it.
+    // A planted user row is not an enrolment: the directory, not the users table, names the signers.
     try forge(signerName: "mallory")
     try fixture.rawDatabase().write { db in
       try db.execute(
@@ -173,8 +175,8 @@ struct AuditLogTamperTests {
           "INSERT INTO users (name, role, box_public_key, signing_public_key, key_file_digest, created_at) VALUES ('mallory', 'admin', ?, ?, ?, 'x')",
         arguments: [Data(repeating: 9, count: 32), Data(forger.publicKey.bytes), Data(repeating: 0, count: 32)])
     }
-    #expect(try verify(fixture).isIntact)
-    #expect(try verify(fixture, witness: witness).problem?.contains("shorter than the witnessed one") == true)
+    #expect(try verify(fixture).problem == "the checkpoint of size 3 is signed by 'mallory', who was never enrolled")
+    #expect(try verify(fixture, witness: witness).isIntact == false)
   }
 
   @Test("a bad witness: from another vault, corrupt, or with a forged signature")
@@ -187,7 +189,7 @@ struct AuditLogTamperTests {
     let witness = try AuditVerifier(vaultPath: fixture.path).latestCheckpoint()
     let lines = witness.split(separator: "\n", omittingEmptySubsequences: false)
     let bumped = ([lines[0], Substring(String(Int(lines[1])! - 1))] + lines.dropFirst(2)).joined(separator: "\n")
-    #expect(try verify(fixture, witness: bumped).problem?.contains("has an invalid signature") == true)
+    #expect(try verify(fixture, witness: bumped).problem?.contains("key valid at directory length") == true)
   }
 
   @Test("an inclusion proof verifies against its checkpoint and fails for any other entry")

@@ -224,7 +224,7 @@ struct CaseRecordTests {
     let (nameOpened, gender) = try fixture.rawDatabase().read { db -> (Bool, String?) in
       guard
         let secret = try UserKeyHolder(rita).heldKey(
-          db, vaultID: rita.metadata.vaultID, kind: .statistics, teamID: nil, version: 1, as: BoxSecretKeyPurpose.self)
+          db, directory: try rita.directory(db), kind: .statistics, teamID: nil, version: 1, as: BoxSecretKeyPurpose.self)
       else { return (true, nil) }
       let key = try HybridKeyAgreement.recover(
         ephemeral: BoxPublicKey(bytes: row.statisticsEphemeralKey), recipient: BoxKeyPair(secretKey: secret),

@@ -15,6 +15,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
   case keyRotate = "key.rotate"
   case keyDeliver = "key.deliver"
   case recoveryUse = "recovery.use"
+  case directoryAnchor = "directory.anchor"
   case recordKeyCreate = "record-key.create"
   case recordKeyOpen = "record-key.open"
   case serviceAdd = "service.add"

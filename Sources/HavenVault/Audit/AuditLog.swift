@@ -29,7 +29,9 @@ enum AuditLog {
     let last = try Int.fetchOne(db.cachedStatement(sql: "SELECT max(tree_size) FROM audit_checkpoints")) ?? 0
     guard frontier.size > last else { return }
     let now = Timestamp.now()
-    let checkpoint = Checkpoint(origin: origin(metadata), size: frontier.size, root: frontier.root, extensions: ["time \(now)"])
+    var extensions = ["time \(now)"]
+    if let head = try DirectoryLog.head(db) { extensions.append(DirectoryLine(length: head.length, head: head.hash).text) }
+    let checkpoint = Checkpoint(origin: origin(metadata), size: frontier.size, root: frontier.root, extensions: extensions)
     let note = try SignedNote.sign(text: checkpoint.text, name: keyName(metadata, user: signerName), with: signer)
     try db.cachedStatement(
       sql: "INSERT INTO audit_checkpoints (tree_size, root_hash, note, signer_user_id, created_at) VALUES (?, ?, ?, ?, ?)"

@@ -20,8 +20,19 @@ public struct AuditVerification: Sendable {
   public let witness: WitnessResult?
   /// The first problem in log order, if any; nil means intact.
   public let problem: String?
+  /// For a vault upgraded from format 5: the audit size at which its directory was anchored
+  /// (entries up to it are taken as found); 0 for a vault created with a directory; nil for a
+  /// vault that has no signed directory yet.
+  public let anchoredAt: Int64?
+  public let directoryLength: Int64
 
   public var isIntact: Bool { problem == nil }
+
+  func failing(_ problem: String) -> AuditVerification {
+    AuditVerification(
+      entries: entries, checkpoints: checkpoints, signedSize: signedSize, latestSigner: latestSigner, latestTime: latestTime,
+      unsignedTail: unsignedTail, witness: nil, problem: problem, anchoredAt: anchoredAt, directoryLength: directoryLength)
+  }
 
   public var summary: String {
     if let problem { return "TAMPERED: \(problem)" }
@@ -36,6 +47,17 @@ public struct AuditVerification: Sendable {
     if let latestSigner, let latestTime { text += ", signed by \(latestSigner) at \(latestTime)" }
     text += ")"
     if unsignedTail > 0 { text += "; \(unsignedTail) later failed unlock(s) await the next signed checkpoint" }
+    switch anchoredAt {
+    case nil:
+      text +=
+        "; WARNING: no signed directory yet (a format-5 vault not yet anchored): its signers come from its own tables, "
+        + "which prove nothing against someone who can edit the file"
+    case 0?: text += "; signers checked against the signed directory (\(directoryLength) entries) from entry 1"
+    case let size?:
+      text +=
+        "; signers checked against the signed directory (\(directoryLength) entries) from its anchor at entry \(size); "
+        + "entries 1-\(size) predate it and are taken as found"
+    }
     return text
   }
 }
@@ -82,42 +104,70 @@ public struct AuditVerifier {
   }
 
   /// Verifies the whole log, and its consistency with a witnessed checkpoint if one is given.
-  public func verify(witness witnessText: String? = nil) throws(VaultError) -> AuditVerification {
+  /// With `root`, also requires the vault's signed directory to start from that root fingerprint
+  /// (kept outside the vault, e.g. in `Keys/`), so a vault rebuilt around new founding keys fails.
+  public func verify(witness witnessText: String? = nil, root: String? = nil) throws(VaultError) -> AuditVerification {
     do {
-      return try database.read { db in try verify(db, witnessText: witnessText) }
+      return try database.read { db in
+        let result = try verify(db, witnessText: witnessText)
+        guard let root, result.isIntact else { return result }
+        let signers = try CheckpointSigners.load(db, metadata: metadata)
+        let found = signers.directory.flatMap { VaultRoot.of($0, metadata: metadata) }?.fingerprint
+        guard found == root.trimmingCharacters(in: .whitespacesAndNewlines) else {
+          return result.failing(
+            "the vault's root is \(found ?? "missing (no signed directory)"), not the given root \(root): its founding keys "
+              + "were replaced, or this is another vault")
+        }
+        return result
+      }
     } catch {
       throw VaultError.wrapping(error)
     }
   }
 
-  struct SignedCheckpoint {
-    let size: Int
-    let root: MerkleTree.Hash
-    let signer: String
-    let time: String?
-  }
-
   private func verify(_ db: Database, witnessText: String?) throws -> AuditVerification {
-    let signers = try signingKeys(db)
     var problem: String?
     func fail(_ text: String) { if problem == nil { problem = text } }
+    let signers: CheckpointSigners
+    do {
+      signers = try CheckpointSigners.load(db, metadata: metadata)
+    } catch let error as VaultError {
+      return AuditVerification(
+        entries: 0, checkpoints: 0, signedSize: 0, latestSigner: nil, latestTime: nil, unsignedTail: 0, witness: nil,
+        problem: "the signed directory does not verify: \(error.message)", anchoredAt: nil, directoryLength: 0)
+    }
 
-    // Checkpoints: each must be a well-formed note of this vault, signed by a user of it.
-    var checkpoints: [Int: SignedCheckpoint] = [:]
+    // Checkpoints: each must be a well-formed note of this vault, signed by a key the directory
+    // held valid at the directory length it names.
+    var checkpoints: [Int: CheckpointSigners.Signed] = [:]
+    var lastDirectoryLength: Int64 = 0
     for row in try Row.fetchAll(db, sql: "SELECT * FROM audit_checkpoints ORDER BY tree_size") {
       let size: Int = row["tree_size"]
       do {
-        let checkpoint = try checkCheckpoint(try SignedNote(parsing: row["note"]), signers: signers)
+        let checkpoint = try signers.check(try SignedNote(parsing: row["note"]))
         guard checkpoint.size == size, checkpoint.root == [UInt8](row["root_hash"] as Data) else {
           fail("the checkpoint row of size \(size) does not match its own signed note")
           continue
         }
+        if let length = checkpoint.directoryLength {
+          if length < lastDirectoryLength {
+            fail(
+              "the checkpoint of size \(size) names directory length \(length) after one named \(lastDirectoryLength) "
+                + "(rule: the directory only grows)")
+          }
+          lastDirectoryLength = length
+        }
         checkpoints[size] = checkpoint
-      } catch let error as CheckpointProblem {
+      } catch let error as CheckpointSigners.Problem {
         fail("the checkpoint of size \(size) \(error.text)")
       } catch {
         fail("the checkpoint of size \(size) is not a valid signed note")
       }
+    }
+    if let directory = signers.directory, lastDirectoryLength != directory.length {
+      fail(
+        "directory entries \(lastDirectoryLength + 1)-\(directory.length) are covered by no signed checkpoint "
+          + "(rule: every directory change is signed into the log): they were added outside haven")
     }
 
     // Entries, in order: numbered 1, 2, 3, ...; each content matching its recorded leaf hash; the
@@ -127,6 +177,9 @@ public struct AuditVerifier {
     var leaves: [MerkleTree.Hash] = []
     var lastSignedSize = 0
     var tailIsFailedUnlocks = true
+    // Who wrote the entries since the last checkpoint (failed unlocks aside): the next
+    // checkpoint must be signed by that one user, who wrote them in one transaction.
+    var rangeActors = Set<Int64>()
     let rows = try Row.fetchCursor(db, sql: "SELECT \(AuditEntry.orderedColumns) FROM audit_entries ORDER BY seq")
     while let row = try rows.next() {
       let entry = AuditEntry(positional: row)
@@ -146,10 +199,22 @@ public struct AuditVerifier {
             "entries \(lastSignedSize + 1)-\(frontier.size) do not match the checkpoint signed at size \(frontier.size) by \(checkpoint.signer): "
               + "an entry in that range was altered, inserted, deleted or reordered")
         }
+        if let signerID = checkpoint.signerID, let other = rangeActors.first(where: { $0 != signerID }) {
+          fail(
+            "the checkpoint of size \(frontier.size) is signed by \(checkpoint.signer) (\(checkpoint.fingerprint)) but entries "
+              + "\(lastSignedSize + 1)-\(frontier.size) include user \(other)'s (rule: a checkpoint is signed by the actor of "
+              + "the entries it covers)")
+        }
         lastSignedSize = frontier.size
         tailIsFailedUnlocks = true
+        rangeActors = []
       } else if !(entry.action == AuditAction.unlock.rawValue && entry.outcome == AuditOutcome.failed.rawValue) {
         tailIsFailedUnlocks = false
+      }
+      if !(entry.action == AuditAction.unlock.rawValue && entry.outcome == AuditOutcome.failed.rawValue),
+        let actor = entry.actorUserID, checkpoints[frontier.size] == nil
+      {
+        rangeActors.insert(actor)
       }
     }
     let size = frontier.size
@@ -170,16 +235,17 @@ public struct AuditVerifier {
     return AuditVerification(
       entries: size, checkpoints: checkpoints.count, signedSize: lastSignedSize, latestSigner: latest?.signer,
       latestTime: latest?.time,
-      unsignedTail: size - lastSignedSize, witness: problem == nil ? witness : nil, problem: problem)
+      unsignedTail: size - lastSignedSize, witness: problem == nil ? witness : nil, problem: problem,
+      anchoredAt: signers.directory.map { $0.anchor?.auditSize ?? 0 }, directoryLength: signers.directory?.length ?? 0)
   }
 
   private func checkWitness(
-    _ text: String, signers: [String: [SigningPublicKey]], leaves: ArraySlice<MerkleTree.Hash>, fail: (String) -> Void
+    _ text: String, signers: CheckpointSigners, leaves: ArraySlice<MerkleTree.Hash>, fail: (String) -> Void
   ) throws -> AuditVerification.WitnessResult? {
-    let witnessed: SignedCheckpoint
+    let witnessed: CheckpointSigners.Signed
     do {
-      witnessed = try checkCheckpoint(try SignedNote(parsing: text), signers: signers)
-    } catch let error as CheckpointProblem {
+      witnessed = try signers.check(try SignedNote(parsing: text))
+    } catch let error as CheckpointSigners.Problem {
       fail("the witness \(error.text)")
       return nil
     } catch {
@@ -201,48 +267,6 @@ public struct AuditVerifier {
       return nil
     }
     return .consistent(witnessSize: witnessed.size, proofLength: proof.count)
-  }
-
-  struct CheckpointProblem: Error { let text: String }
-
-  func checkCheckpoint(_ note: SignedNote, signers: [String: [SigningPublicKey]]) throws -> SignedCheckpoint {
-    let checkpoint: Checkpoint
-    do { checkpoint = try Checkpoint(parsing: note.text) } catch { throw CheckpointProblem(text: "is not a tlog checkpoint") }
-    guard checkpoint.origin == AuditLog.origin(metadata) else {
-      throw CheckpointProblem(text: "is from another vault (origin \(checkpoint.origin))")
-    }
-    guard let signature = note.signatures.first(where: { signers[$0.name]?.isEmpty == false }) else {
-      throw CheckpointProblem(text: "is not signed by any user of this vault")
-    }
-    guard signers[signature.name]!.contains(where: { note.isSigned(by: signature.name, publicKey: $0) }) else {
-      throw CheckpointProblem(text: "has an invalid signature (claimed signer \(signature.name))")
-    }
-    let time = checkpoint.extensions.first { $0.hasPrefix("time ") }.map { String($0.dropFirst(5)) }
-    let user = String(signature.name.split(separator: "/").last ?? "")
-    return SignedCheckpoint(size: checkpoint.size, root: checkpoint.root, signer: user, time: time)
-  }
-
-  /// Every signing key each user has had (current and retired by a key reset), by signed-note
-  /// key name. A current key that differs from the one in the user's key file is not trusted.
-  func signingKeys(_ db: Database) throws -> [String: [SigningPublicKey]] {
-    var keys: [String: [SigningPublicKey]] = [:]
-    for row in try Row.fetchAll(db, sql: "SELECT id, name, signing_public_key, removed_at FROM users") {
-      let name: String = row["name"]
-      let id: Int64 = row["id"]
-      let key = try SigningPublicKey(bytes: [UInt8](row["signing_public_key"] as Data))
-      var userKeys = try Data.fetchAll(
-        db, sql: "SELECT signing_public_key FROM retired_signing_keys WHERE user_id = ?", arguments: [id]
-      )
-      .map { try SigningPublicKey(bytes: [UInt8]($0)) }
-      let matchesKeyFile =
-        (row["removed_at"] as String?) != nil
-        || directory.read(directory.keyFilePath(user: name)).flatMap { try? KeyFile.decode($0, user: name) }.map {
-          $0.signingPublicKey == key
-        } ?? true
-      if matchesKeyFile { userKeys.append(key) }
-      keys[AuditLog.keyName(metadata, user: name)] = userKeys
-    }
-    return keys
   }
 
   /// The current signing key of every active user, by signed-note key name: what a recipient

@@ -30,11 +30,11 @@ extension AuditVerifier {
   public func relation(toWitness text: String) throws(VaultError) -> WitnessRelation {
     do {
       return try database.read { db in
-        let signers = try signingKeys(db)
-        let witnessed: SignedCheckpoint
+        let signers = try CheckpointSigners.load(db, metadata: metadata)
+        let witnessed: CheckpointSigners.Signed
         do {
-          witnessed = try checkCheckpoint(try SignedNote(parsing: text), signers: signers)
-        } catch let problem as CheckpointProblem {
+          witnessed = try signers.check(try SignedNote(parsing: text))
+        } catch let problem as CheckpointSigners.Problem {
           return .diverging("the witness \(problem.text)")
         } catch {
           return .diverging("the witness is not a signed checkpoint note")
@@ -70,7 +70,12 @@ extension AuditVerifier {
   public func isSigningKey(_ publicKey: SigningPublicKey, of user: String) throws(VaultError) -> Bool {
     do {
       return try database.read { db in
-        try signingKeys(db)[AuditLog.keyName(metadata, user: user)]?.contains(publicKey) ?? false
+        let signers = try CheckpointSigners.load(db, metadata: metadata)
+        guard let directory = signers.directory else {
+          return signers.unanchored[AuditLog.keyName(metadata, user: user)]?.contains(publicKey) ?? false
+        }
+        guard let id = directory.user(named: user)?.id else { return false }
+        return directory.signingKeys.contains { $0.userID == id && $0.key == publicKey }
       }
     } catch {
       throw VaultError.wrapping(error)

@@ -5,10 +5,13 @@ import HavenCrypto
 /// Carries out pending key work that only a key holder can do, so admins never need to hold the
 /// keys they manage (SECURITY.md, "Who can grant what"):
 /// - a team with no key yet, or a rotation due after a member left, gets a new key version,
-///   sealed to every current member and the recovery key;
+///   announced in the signed directory with its commitment and sealed to every current member
+///   and the recovery key;
 /// - a member missing a version the holder has is given it;
 /// - a `reporting` user missing the statistics key, or any user missing the audit key, is given it.
-/// Runs inside the caller's transaction, and audits each delivery there.
+/// Who is a member, who is reporting and where the recovery key is come from the signed
+/// directory, never from the rows (which anyone with the file can edit). Every grant is signed by
+/// its holder. Runs inside the caller's transaction, and audits each delivery there.
 struct KeyDuties {
   enum TeamScope {
     /// Teams the given user belongs to (an unlocked member doing duties at unlock).
@@ -19,7 +22,8 @@ struct KeyDuties {
     case noTeams
   }
 
-  let metadata: VaultMetadata
+  /// The directory as of the start of the duties; extended by the entries the duties append.
+  var directory: DirectoryState
   let holder: any KeyHolder
   let actorID: Int64
   let scope: TeamScope
@@ -33,42 +37,45 @@ struct KeyDuties {
 
   /// Returns how many keys were generated or delivered.
   @discardableResult
-  func perform(_ db: Database) throws -> Int {
+  mutating func perform(_ db: Database) throws -> Int {
     var actions = 0
-    for team in try teams(db) {
-      actions += try performTeamDuties(db, team: team)
+    for teamID in teamIDs() {
+      actions += try performTeamDuties(db, teamID: teamID)
     }
-    actions += try deliverRoleKey(db, kind: .statistics, recipients: "role = 'reporting'", as: BoxSecretKeyPurpose.self)
-    actions += try deliverRoleKey(db, kind: .audit, recipients: "1 = 1", as: AuditKeyPurpose.self)
+    actions += try deliverRoleKey(db, kind: .statistics, to: { $0.role == .reporting }, as: BoxSecretKeyPurpose.self)
+    actions += try deliverRoleKey(db, kind: .audit, to: { _ in true }, as: AuditKeyPurpose.self)
     return actions
   }
 
-  private func teams(_ db: Database) throws -> [TeamRecord] {
+  private func teamIDs() -> [Int64] {
     switch scope {
-    case .allTeams: return try TeamRecord.all(db)
-    case .noTeams: return []
-    case .memberOf(let userID):
-      return try Row.fetchAll(
-        db, sql: "SELECT t.* FROM teams t JOIN team_members m ON m.team_id = t.id WHERE m.user_id = ? ORDER BY t.id",
-        arguments: [userID]
-      ).map(TeamRecord.init)
+    case .allTeams: directory.teams.keys.sorted()
+    case .noTeams: []
+    case .memberOf(let userID): directory.teams.filter { $0.value.members.contains(userID) }.keys.sorted()
     }
   }
 
-  private func performTeamDuties(_ db: Database, team: TeamRecord) throws -> Int {
+  private mutating func performTeamDuties(_ db: Database, teamID: Int64) throws -> Int {
+    guard let team = directory.teams[teamID], !team.members.isEmpty else { return 0 }
     // Members, and users whose role may break glass (they hold every team's key; SECURITY.md).
-    let memberIDs = try TeamRecord.memberIDs(of: team.id, db)
-    guard !memberIDs.isEmpty else { return 0 }
-    let members = memberIDs + (try BreakGlassPolicy.holderIDs(db)).filter { !memberIDs.contains($0) }
+    let members = team.members.sorted() + directory.breakGlassHolderIDs.filter { !team.members.contains($0) }
     var actions = 0
-    var currentVersion = team.currentKeyVersion
+    var currentVersion = team.keyVersion
     if currentVersion == 0 || team.rotationDue {
+      if dryRun { throw Pending() }
       currentVersion += 1
       let key = try TeamKey.random()
-      for recipient in members { try grant(db, key, kind: .team, teamID: team.id, version: currentVersion, to: recipient) }
-      try grant(db, key, kind: .team, teamID: team.id, version: currentVersion, to: nil)
+      let commitment = KeyGrant.commitment(
+        to: key, vaultID: directory.vaultID, kind: .team, teamID: teamID, version: currentVersion)
+      try DirectoryLog.append(
+        db, vaultID: directory.vaultID,
+        event: .teamKey(TeamKeyVersion(teamID: teamID, version: currentVersion, commitment: commitment)),
+        author: holder.authorID, sign: holder.sign)
+      directory = try DirectoryLog.extend(directory, db)
+      for recipient in members { try grant(db, key, kind: .team, teamID: teamID, version: currentVersion, to: recipient) }
+      try grant(db, key, kind: .team, teamID: teamID, version: currentVersion, to: nil)
       try db.execute(
-        sql: "UPDATE teams SET current_key_version = ?, rotation_due = 0 WHERE id = ?", arguments: [currentVersion, team.id])
+        sql: "UPDATE teams SET current_key_version = ?, rotation_due = 0 WHERE id = ?", arguments: [currentVersion, teamID])
       try audit.append(
         db, actor: actorID, action: currentVersion == 1 ? .keyGenerate : .keyRotate, target: "team:\(team.name)",
         detail: "version \(currentVersion) sealed to \(members.count) member(s) and the recovery key")
@@ -77,17 +84,17 @@ struct KeyDuties {
     guard currentVersion >= 1 else { return actions }
     for version in 1...currentVersion {
       let lacking = try members.filter { member in
-        try !KeyGrantStore.exists(db, kind: .team, teamID: team.id, version: version, recipient: member)
+        try !KeyGrantStore.exists(db, kind: .team, teamID: teamID, version: version, recipient: member)
       }
       guard !lacking.isEmpty,
         let key = try holder.heldKey(
-          db, vaultID: metadata.vaultID, kind: .team, teamID: team.id, version: version, as: TeamKeyPurpose.self)
+          db, directory: directory, kind: .team, teamID: teamID, version: version, as: TeamKeyPurpose.self)
       else { continue }
       for recipient in lacking {
-        try grant(db, key, kind: .team, teamID: team.id, version: version, to: recipient)
+        try grant(db, key, kind: .team, teamID: teamID, version: version, to: recipient)
         try audit.append(
           db, actor: actorID, action: .keyDeliver, target: "team:\(team.name)",
-          detail: "version \(version) to user \(try userName(db, recipient))")
+          detail: "version \(version) to user \(userName(recipient))")
         actions += 1
       }
     }
@@ -95,22 +102,19 @@ struct KeyDuties {
   }
 
   private func deliverRoleKey<P: KeyPurpose>(
-    _ db: Database, kind: GrantedKeyKind, recipients filter: String, as type: P.Type
+    _ db: Database, kind: GrantedKeyKind, to entitled: (DirectoryUser) -> Bool, as type: P.Type
   ) throws -> Int {
-    let lacking = try Int64.fetchAll(
-      db,
-      sql: """
-        SELECT id FROM users u WHERE removed_at IS NULL AND \(filter) AND NOT EXISTS (
-          SELECT 1 FROM key_grants g WHERE g.key_kind = ? AND g.key_version = 1 AND g.recipient_user_id = u.id)
-        ORDER BY id
-        """, arguments: [kind.rawValue])
+    let lacking = try directory.users.keys.sorted().filter { id in
+      guard let user = directory.activeUser(id), entitled(user) else { return false }
+      return try !KeyGrantStore.exists(db, kind: kind, teamID: nil, version: 1, recipient: id)
+    }
     guard !lacking.isEmpty,
-      let key = try holder.heldKey(db, vaultID: metadata.vaultID, kind: kind, teamID: nil, version: 1, as: type)
+      let key = try holder.heldKey(db, directory: directory, kind: kind, teamID: nil, version: 1, as: type)
     else { return 0 }
     for recipient in lacking {
       try grant(db, key, kind: kind, teamID: nil, version: 1, to: recipient)
       try audit.append(
-        db, actor: actorID, action: .keyDeliver, target: "key:\(kind.rawValue)", detail: "to user \(try userName(db, recipient))")
+        db, actor: actorID, action: .keyDeliver, target: "key:\(kind.rawValue)", detail: "to user \(userName(recipient))")
     }
     return lacking.count
   }
@@ -120,21 +124,19 @@ struct KeyDuties {
   ) throws {
     let publicKey: BoxPublicKey
     if let recipient {
-      guard let user = try UserRecord.active(id: recipient, db) else { return }
-      publicKey = user.boxPublicKey
+      guard let user = directory.activeUser(recipient) else { return }
+      publicKey = user.box
     } else {
-      publicKey = metadata.recoveryPublicKey
+      guard let recovery = directory.recovery else { return }
+      publicKey = recovery
     }
     if dryRun { throw Pending() }
-    let context = KeyGrant.context(vaultID: metadata.vaultID, kind: kind, teamID: teamID, version: version, recipient: publicKey)
-    let sealed = try KeyGrant.seal(key, context: context, to: publicKey)
-    try KeyGrantStore.insert(
-      db, kind: kind, teamID: teamID, version: version, recipient: recipient, sealed: sealed, grantedBy: actorID)
+    let stored = try holder.makeGrant(
+      key, directory: directory, kind: kind, teamID: teamID, version: version, to: publicKey)
+    try KeyGrantStore.insert(db, kind: kind, teamID: teamID, version: version, recipient: recipient, grant: stored)
   }
 
-  private func userName(_ db: Database, _ id: Int64) throws -> String {
-    try String.fetchOne(db, sql: "SELECT name FROM users WHERE id = ?", arguments: [id]) ?? "#\(id)"
-  }
+  private func userName(_ id: Int64) -> String { directory.users[id]?.name ?? "#\(id)" }
 }
 
 extension VaultSession {
@@ -149,7 +151,7 @@ extension VaultSession {
     do {
       try vault.database.read { db in
         var check = KeyDuties(
-          metadata: metadata, holder: UserKeyHolder(self), actorID: user.id, scope: scope, audit: AuditWriter())
+          directory: try directory(db), holder: UserKeyHolder(self), actorID: user.id, scope: scope, audit: AuditWriter())
         check.dryRun = true
         _ = try check.perform(db)
       }
@@ -160,10 +162,28 @@ extension VaultSession {
       throw VaultError.wrapping(error)
     }
     _ = try transaction { db in
-      try KeyDuties(
-        metadata: metadata, holder: UserKeyHolder(self), actorID: user.id,
-        scope: user.role.mayJoinTeams ? .memberOf(user.id) : .noTeams, audit: auditWriter
-      ).perform(db)
+      var duties = KeyDuties(
+        directory: try directory(db), holder: UserKeyHolder(self), actorID: user.id, scope: scope, audit: auditWriter)
+      return try duties.perform(db)
+    }
+  }
+
+  /// This member's team key duties, in the caller's transaction (a write that needs a team's
+  /// first or rotated key now).
+  func performTeamKeyDuties(_ db: Database) throws {
+    var duties = KeyDuties(
+      directory: try directory(db), holder: UserKeyHolder(self), actorID: user.id, scope: .memberOf(user.id),
+      audit: auditWriter)
+    try duties.perform(db)
+  }
+
+  /// New records go under the version the signed directory says is current: a `teams` row set
+  /// back to an older version (one a removed member holds) is refused.
+  func checkCurrentVersion(_ db: Database, _ team: TeamRecord) throws {
+    let signed = try directory(db).teams[team.id]
+    guard signed?.keyVersion == team.currentKeyVersion, signed?.rotationDue == team.rotationDue else {
+      throw VaultError.databaseDamaged(
+        "team '\(team.name)' key version differs from the signed directory: it was edited outside haven and is not acted on")
     }
   }
 
@@ -173,7 +193,7 @@ extension VaultSession {
     if let entry = teamKeys.entry(cacheName) { return entry }
     guard
       let key = try UserKeyHolder(self).heldKey(
-        db, vaultID: metadata.vaultID, kind: .team, teamID: team.id, version: version, as: TeamKeyPurpose.self)
+        db, directory: try directory(db), kind: .team, teamID: team.id, version: version, as: TeamKeyPurpose.self)
     else { throw VaultError.keyNotHeld(what: "team '\(team.name)' key version \(version)") }
     return teamKeys.store(cacheName, key)
   }

@@ -18,6 +18,33 @@ enum KeyGrant {
       [.bytes(vaultID), .text(kind.rawValue), .integer(teamID ?? 0), .integer(version), .bytes(recipient.bytes)])
   }
 
+  /// What a granter signs: the grant's place, the recipient's key, a hash of the sealed bytes,
+  /// who granted it (0 for the recovery key) and the directory length it was granted under, which
+  /// decides whether the granter was entitled (docs/FORMAT.md, "Grant signature").
+  static func signatureBody(
+    vaultID: [UInt8], kind: GrantedKeyKind, teamID: Int64?, version: Int64, recipient: BoxPublicKey, sealed: [UInt8],
+    granter: Int64, directoryLength: Int64
+  ) -> [UInt8] {
+    AssociatedData.encode(
+      domain: "haven.grant.signature.v1",
+      [
+        .bytes(vaultID), .text(kind.rawValue), .integer(teamID ?? 0), .integer(version), .bytes(recipient.bytes),
+        .bytes(SHA256.hash(sealed)), .integer(granter), .integer(directoryLength),
+      ])
+  }
+
+  /// The context a key commitment is keyed over (docs/FORMAT.md, "Key commitment").
+  static func commitmentContext(vaultID: [UInt8], kind: GrantedKeyKind, teamID: Int64?, version: Int64) -> [UInt8] {
+    AssociatedData.encode(
+      domain: "haven.key.commitment.v1", [.bytes(vaultID), .text(kind.rawValue), .integer(teamID ?? 0), .integer(version)])
+  }
+
+  static func commitment<P: KeyPurpose>(
+    to key: borrowing SecretKey<P>, vaultID: [UInt8], kind: GrantedKeyKind, teamID: Int64?, version: Int64
+  ) -> [UInt8] {
+    BLAKE2b.commitment(to: key, context: commitmentContext(vaultID: vaultID, kind: kind, teamID: teamID, version: version))
+  }
+
   static func seal<P: KeyPurpose>(
     _ key: borrowing SecretKey<P>, context: [UInt8], to recipient: BoxPublicKey
   ) throws(CryptoError) -> [UInt8] {

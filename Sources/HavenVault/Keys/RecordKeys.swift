@@ -45,13 +45,12 @@ extension VaultSession {
   /// Needs the caller to be a member holding that key: the check is the unwrap itself.
   func createRecordKey(_ db: Database, team: TeamRecord, for binding: RecordBinding) throws -> NewRecordKey {
     if team.rotationDue || team.currentKeyVersion == 0 {
-      try KeyDuties(
-        metadata: metadata, holder: UserKeyHolder(self), actorID: user.id, scope: .memberOf(user.id), audit: auditWriter
-      ).perform(db)
+      try performTeamKeyDuties(db)
     }
     guard let current = try TeamRecord.withID(team.id, db), current.currentKeyVersion > 0, !current.rotationDue else {
       throw VaultError.keyNotHeld(what: "a current key for team '\(team.name)'")
     }
+    try checkCurrentVersion(db, current)
     let wrapping = try recordWrappingKey(db, team: current, version: current.currentKeyVersion)
     let key = try RecordKey.random()
     let context = RecordKeyContext.encode(

@@ -33,3 +33,14 @@ public struct RecoveryKey: ~Copyable, @unchecked Sendable {
     }
   }
 }
+
+extension RecoveryKey {
+  /// The recovery key's Ed25519 signing key: seed = BLAKE2b-256 keyed with the X25519 secret over
+  /// "haven.recovery.signing.v1". Whoever holds the recovery key can sign grants and team keys
+  /// it makes; the vault's genesis entry names the public half (docs/FORMAT.md, "Directory").
+  func signingKeyPair() throws(CryptoError) -> SigningKeyPair {
+    let seed = try BLAKE2b.deriveKey(
+      fromBoxSecret: keyPair.secretKey, message: Array("haven.recovery.signing.v1".utf8), as: SigningSeedPurpose.self)
+    return try SigningKeyPair(seed: seed)
+  }
+}

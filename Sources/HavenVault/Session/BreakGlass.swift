@@ -34,6 +34,7 @@ extension VaultSession {
       try db.execute(
         sql: "INSERT INTO vault_settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
         arguments: [BreakGlassPolicy.settingName, value])
+      try appendDirectory(db, .breakGlassRoles(roles))
       try record(
         db, action: .settingsChange, target: "setting:\(BreakGlassPolicy.settingName)", detail: value.isEmpty ? "none" : value)
     }

@@ -13,10 +13,18 @@ extension VaultSession {
       try recordDenied(.recoveryUse, target: "vault", detail: "recovery key of another vault")
       throw .recoveryKeyInvalid("it is not this vault's recovery key")
     }
-    let holder = RecoveryKeyHolder(recoveryKey)
+    let holder: RecoveryKeyHolder
+    do { holder = try RecoveryKeyHolder(recoveryKey) } catch { throw .recoveryKeyInvalid("its signing key cannot be derived") }
     return try transaction { db in
-      let count = try KeyDuties(metadata: metadata, holder: holder, actorID: user.id, scope: .allTeams, audit: auditWriter)
-        .perform(db)
+      if try directory(db).recoverySigning == nil, let recovery = try directory(db).recovery {
+        // A re-anchored vault learns the recovery key's signing key at its first use, proved by
+        // a signature only the recovery key's holder can make.
+        let proof = holder.sign(DirectoryState.recoveryEnrolment(vaultID: metadata.vaultID, recovery: recovery))
+        try appendDirectory(db, .recoverySigning(holder.signing.publicKey, proof: proof))
+      }
+      var duties = KeyDuties(
+        directory: try directory(db), holder: holder, actorID: user.id, scope: .allTeams, audit: auditWriter)
+      let count = try duties.perform(db)
       try record(
         db, action: .recoveryUse, target: "vault", detail: "\(count) key(s) generated or delivered")
       return count

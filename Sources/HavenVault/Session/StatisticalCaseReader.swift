@@ -73,7 +73,7 @@ extension VaultSession {
   func statisticsKeyPair(_ db: Database) throws -> BoxKeyPair {
     guard
       let secret = try UserKeyHolder(self).heldKey(
-        db, vaultID: metadata.vaultID, kind: .statistics, teamID: nil, version: 1, as: BoxSecretKeyPurpose.self)
+        db, directory: try directory(db), kind: .statistics, teamID: nil, version: 1, as: BoxSecretKeyPurpose.self)
     else { throw VaultError.keyNotHeld(what: "the statistics key") }
     return try BoxKeyPair(secretKey: secret)
   }

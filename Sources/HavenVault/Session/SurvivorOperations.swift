@@ -119,13 +119,12 @@ extension VaultSession {
       guard destination.id != row.teamID else { throw VaultError.invalidArgument("\(reference) is already held by \(teamName)") }
       let details = try decodeDetails(row, keys)
       if destination.rotationDue || destination.currentKeyVersion == 0 {
-        try KeyDuties(
-          metadata: metadata, holder: UserKeyHolder(self), actorID: user.id, scope: .memberOf(user.id), audit: auditWriter
-        ).perform(db)
+        try performTeamKeyDuties(db)
       }
       guard let current = try TeamRecord.withID(destination.id, db), current.currentKeyVersion > 0 else {
         throw VaultError.keyNotHeld(what: "a key for team '\(teamName)'")
       }
+      try checkCurrentVersion(db, current)
       let wrapping = try recordWrappingKey(db, team: current, version: current.currentKeyVersion)
       let binding = RecordBinding(table: "survivor", recordID: row.id)
       let envelope = FieldEnvelope.sealKey(

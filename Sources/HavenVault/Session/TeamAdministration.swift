@@ -19,6 +19,7 @@ extension VaultSession {
     try transaction { db in
       guard try TeamRecord.named(name, db) == nil else { throw VaultError.alreadyExists(kind: "team", name: name) }
       try db.execute(sql: "INSERT INTO teams (name, created_at) VALUES (?, ?)", arguments: [name, Timestamp.now()])
+      try appendDirectory(db, .teamAdd(teamID: db.lastInsertedRowID, name: name))
       try record(db, action: .teamAdd, target: "team:\(name)")
     }
   }
@@ -63,6 +64,7 @@ extension VaultSession {
       try db.execute(
         sql: "INSERT INTO team_members (team_id, user_id, added_at, added_by) VALUES (?, ?, ?, ?)",
         arguments: [team.id, member.id, Timestamp.now(), user.id])
+      try appendDirectory(db, .memberAdd(teamID: team.id, userID: member.id))
       try record(db, action: .teamMemberAdd, target: "team:\(teamName)", detail: "user \(memberName)")
     }
     try performKeyDuties()
@@ -78,6 +80,7 @@ extension VaultSession {
       guard db.changesCount > 0 else { throw VaultError.notFound(kind: "member of \(teamName)", name: memberName) }
       try KeyGrantStore.deleteAll(db, recipient: member.id, teamID: team.id)
       try db.execute(sql: "UPDATE teams SET rotation_due = 1 WHERE id = ?", arguments: [team.id])
+      try appendDirectory(db, .memberRemove(teamID: team.id, userID: member.id))
       try record(db, action: .teamMemberRemove, target: "team:\(teamName)", detail: "user \(memberName)")
     }
     try performKeyDuties()

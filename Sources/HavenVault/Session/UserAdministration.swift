@@ -30,9 +30,13 @@ extension VaultSession {
             name, role.rawValue, Data(newKeys.box.publicKey.bytes), Data(newKeys.signing.publicKey.bytes), Data(keyFile.digest),
             Timestamp.now(), user.id,
           ])
+        try appendDirectory(
+          db,
+          .userAdd(
+            DirectoryUser(
+              id: db.lastInsertedRowID, name: name, role: role, box: newKeys.box.publicKey, signing: newKeys.signing.publicKey)))
         try record(db, action: .userAdd, target: "user:\(name)", detail: "role \(role.rawValue)")
-        try KeyDuties(metadata: metadata, holder: UserKeyHolder(self), actorID: user.id, scope: .noTeams, audit: auditWriter)
-          .perform(db)
+        try performRoleKeyDuties(db)
       }
     } catch {
       vault.directory.remove(path)
@@ -82,10 +86,10 @@ extension VaultSession {
         sql: "UPDATE users SET box_public_key = ?, signing_public_key = ?, key_file_digest = ? WHERE id = ?",
         arguments: [Data(newKeys.box.publicKey.bytes), Data(newKeys.signing.publicKey.bytes), Data(keyFile.digest), target.id])
       try KeyGrantStore.deleteAll(db, recipient: target.id)
+      try appendDirectory(db, .userKeys(userID: target.id, box: newKeys.box.publicKey, signing: newKeys.signing.publicKey))
       try record(
         db, action: .userPassphraseChange, target: "user:\(name)", detail: "keys reset by admin")
-      try KeyDuties(metadata: metadata, holder: UserKeyHolder(self), actorID: user.id, scope: .noTeams, audit: auditWriter)
-        .perform(db)
+      try performRoleKeyDuties(db)
       try vault.directory.writeAtomically(keyFile.encoded, to: vault.directory.keyFilePath(user: name))
     }
   }
@@ -107,9 +111,17 @@ extension VaultSession {
       try db.execute(sql: "DELETE FROM team_members WHERE user_id = ?", arguments: [target.id])
       try KeyGrantStore.deleteAll(db, recipient: target.id)
       try db.execute(sql: "UPDATE users SET removed_at = ? WHERE id = ?", arguments: [Timestamp.now(), target.id])
+      try appendDirectory(db, .userRemove(userID: target.id))
       try record(db, action: .userRemove, target: "user:\(name)")
     }
     vault.directory.remove(vault.directory.keyFilePath(user: name))
     try performKeyDuties()
+  }
+
+  /// Role keys (statistics, audit) this user can pass on at once, in the caller's transaction.
+  func performRoleKeyDuties(_ db: Database) throws {
+    var duties = KeyDuties(
+      directory: try directory(db), holder: UserKeyHolder(self), actorID: user.id, scope: .noTeams, audit: auditWriter)
+    try duties.perform(db)
   }
 }

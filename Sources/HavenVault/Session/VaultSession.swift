@@ -27,10 +27,25 @@ public final class VaultSession: @unchecked Sendable {
   /// case file name the same survivor; a survivor's reference, and so the pseudonym, never changes).
   var lastSubject: (survivorID: Int64, subject: String)?
 
-  init(vault: Vault, user: UserRecord, keys: consuming UserKeyPairs) {
+  /// The signed directory as verified at unlock; `directory(_:)` extends it with later entries.
+  var unlockedDirectory: DirectoryState
+
+  init(vault: Vault, user: UserRecord, keys: consuming UserKeyPairs, directory: DirectoryState) {
     self.vault = vault
     self.user = user
     self.keys = keys
+    self.unlockedDirectory = directory
+  }
+
+  /// The directory as it stands in this transaction: the one verified at unlock, extended by
+  /// (and checked against) whatever was appended since.
+  func directory(_ db: Database) throws -> DirectoryState {
+    try DirectoryLog.extend(unlockedDirectory, db)
+  }
+
+  /// Appends a directory entry signed by this user, in the caller's transaction.
+  func appendDirectory(_ db: Database, _ event: DirectoryEvent) throws {
+    try DirectoryLog.append(db, vaultID: metadata.vaultID, event: event, author: user.id, sign: { keys.signing.sign($0) })
   }
 
   var metadata: VaultMetadata { vault.metadata }
@@ -108,7 +123,7 @@ public final class VaultSession: @unchecked Sendable {
   private func auditRootKey(_ db: Database) throws -> AuditKey {
     guard
       let key = try UserKeyHolder(self).heldKey(
-        db, vaultID: metadata.vaultID, kind: .audit, teamID: nil, version: 1, as: AuditKeyPurpose.self)
+        db, directory: try directory(db), kind: .audit, teamID: nil, version: 1, as: AuditKeyPurpose.self)
     else { throw VaultError.keyNotHeld(what: "the audit key") }
     return key
   }

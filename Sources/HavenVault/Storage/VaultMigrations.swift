@@ -283,6 +283,23 @@ enum VaultMigrations {
           UPDATE vault_meta SET format_version = 5;
           """)
     }
+    migrator.registerMigration("v6-signed-directory") { db in
+      // The directory chain (docs/FORMAT.md, "Directory"): who may hold which key, as signed
+      // entries. Grants gain their granter's signature. A vault upgraded from format 5 has no
+      // entries until an admin's first unlock writes the anchor.
+      try db.execute(
+        sql: """
+          CREATE TABLE directory_entries (
+            seq INTEGER PRIMARY KEY,
+            body BLOB NOT NULL,
+            signature BLOB NOT NULL CHECK (length(signature) = 64),
+            recorded_at TEXT NOT NULL
+          );
+          ALTER TABLE key_grants ADD COLUMN directory_length INTEGER;
+          ALTER TABLE key_grants ADD COLUMN granter_signature BLOB;
+          UPDATE vault_meta SET format_version = 6;
+          """)
+    }
     return migrator
   }
 }

@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+
+/// A vault written at format 5 (Fixtures/format5-vault, made by the haven of that format) opens,
+/// refuses workers until an admin anchors its signed directory, then works and verifies, saying
+/// what its older history cannot prove; and a new vault's root is printed, pinned and checked.
+@Suite("Signed directory: upgrade from format 5 and the pinned root")
+struct DirectoryUpgradeTests {
+  static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+    "Fixtures/format5-vault")
+
+  @Test("a format-5 vault is anchored by its first admin unlock, audited, and verifies with its caveat")
+  func upgrade() throws {
+    let work = FileManager.default.temporaryDirectory.appendingPathComponent("haven-f5-\(UUID().uuidString)")
+    try FileManager.default.copyItem(at: Self.fixture, to: work)
+    defer { try? FileManager.default.removeItem(at: work) }
+    let vault = work.appendingPathComponent("vault").path
+    func run(_ user: String, _ arguments: [String]) throws -> HavenProcess.Result {
+      try HavenProcess.run(
+        arguments + ["--user", user, "--passphrase-file", work.appendingPathComponent("\(user).pw").path],
+        environment: ["HAVEN_VAULT": vault, "HAVEN_KNOWN_VAULTS": work.appendingPathComponent("known").path])
+    }
+    let early = try run("wendy", ["status"])
+    #expect(early.status == 77, "\(early.stderr)")
+    #expect(early.stderr.contains("an admin must unlock it once first"))
+    let anchored = try run("ada", ["status"])
+    #expect(anchored.status == 0, "\(anchored.stderr)")
+    #expect(anchored.stdout.contains("Format version: 6"))
+    for user in ["wendy", "rita", "audrey"] {
+      let result = try run(user, ["status"])
+      #expect(result.status == 0, "\(user): \(result.stderr)")
+    }
+    let shown = try run("wendy", ["survivor", "show", "HV-2026-00001"])
+    #expect(shown.status == 0, "\(shown.stderr)")
+    #expect(shown.stdout.contains("Testperson Fixture"))
+    let recovered = try HavenProcess.run(
+      [
+        "recovery", "deliver", "--recovery-key-file", work.appendingPathComponent("recovery.txt").path, "--user", "ada",
+        "--passphrase-file", work.appendingPathComponent("ada.pw").path,
+      ],
+      environment: ["HAVEN_VAULT": vault])
+    #expect(recovered.status == 0, "\(recovered.stderr)")
+    let verify = try HavenProcess.run(["audit", "verify"], environment: ["HAVEN_VAULT": vault])
+    #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+    #expect(verify.stdout.contains("from its anchor at entry"))
+    #expect(verify.stdout.contains("predate it and are taken as found"))
+    let log = try run("audrey", ["audit", "log", "--json"])
+    #expect(log.stdout.contains("directory.anchor"), "\(log.stderr)")
+  }
+
+  @Test("init prints the root; audit root and verify --root agree; a different root is refused")
+  func root() throws {
+    let cli = try CLIFixture(initialise: false)
+    let rootFile = cli.root.appendingPathComponent("root.txt").path
+    let created = try cli.run([
+      "init", "--admin", "ada", "--kdf", "interactive", "--passphrase-file", cli.adminFile, "--recovery-key-out",
+      cli.recoveryFile, "--root-out", rootFile,
+    ])
+    #expect(created.status == 0, "\(created.stderr)")
+    let text = try String(contentsOfFile: rootFile, encoding: .utf8)
+    let fingerprint = try #require(text.split(separator: "\n").first { $0.hasPrefix("root ") }).dropFirst(5)
+    #expect(created.stdout.contains(String(fingerprint)))
+    #expect(try cli.run(["audit", "root"]).stdout.contains(String(fingerprint)))
+    #expect(try cli.run(["audit", "verify", "--root", String(fingerprint)]).status == 0)
+    let wrong = try cli.run(["audit", "verify", "--root", "haven-root-0000-0000"])
+    #expect(wrong.status == 65)
+    #expect(wrong.stdout.contains("not the given root"))
+  }
+}
