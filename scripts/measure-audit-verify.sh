@@ -23,7 +23,7 @@ while [ "$need" -gt 0 ]; do
 done
 entries=$(sqlite3 "$HAVEN_VAULT/vault.sqlite" "SELECT count(*) FROM audit_entries")
 ms() { local start end; start=$(date +%s%N); "$@" >/dev/null; end=$(date +%s%N); echo $(( (end - start) / 1000000 )); }
-scan=$(ms sqlite3 "$HAVEN_VAULT/vault.sqlite" "SELECT sum(length(seq) + length(recorded_at) + length(ifnull(actor_user_id, '')) + length(action) + length(ifnull(target, '')) + length(ifnull(subject, '')) + length(outcome) + length(ifnull(detail, '')) + length(ifnull(reason, '')) + length(leaf_hash)) FROM audit_entries")
+scan=$(ms sqlite3 "$HAVEN_VAULT/vault.sqlite" "SELECT sum(length(seq) + length(recorded_at) + length(ifnull(actor_user_id, '')) + length(action) + length(ifnull(target, '')) + length(ifnull(subject, '')) + length(outcome) + length(ifnull(detail, '')) + length(ifnull(reason, '')) + length(leaf_hash) + length(ifnull(actor_salt, ''))) FROM audit_entries")
 verify=$(ms "$HAVEN" audit verify)
 echo "entries: $entries"
 echo "baseline scan (sqlite3, every column, no hashing): ${scan} ms"

@@ -167,7 +167,8 @@ public struct CaseDocument: Sendable, Codable, Equatable {
       AccessItem(
         seq: access.entry.seq, time: access.entry.recordedAt, by: Redactor.roleLabel(access.actorRole),
         action: access.entry.action, outcome: access.entry.outcome, breakGlass: access.entry.breakGlass,
-        leafIndex: access.proof.leafIndex, treeSize: access.proof.treeSize, leafData: Hex.encode(access.proof.leafData),
+        leafIndex: access.proof.leafIndex, treeSize: access.proof.treeSize,
+        leafData: access.leafDataShown ? Hex.encode(access.proof.leafData) : "",
         leafHash: Hex.encode(access.proof.leafHash), path: access.proof.path.map { Hex.encode($0) })
     }
     redactions = counts

@@ -72,7 +72,10 @@ public enum ExportOpener {
     guard signerKey.isValidSignature(signature, for: ExportFile.signedMessage(manifestJSON: manifestJSON)) else {
       throw .exportInvalid("its signature does not verify: the manifest was altered")
     }
-    guard manifest.generatedBy.keyName == "haven/\(manifest.vault.id)/\(manifest.generatedBy.user)" else {
+    guard
+      manifest.generatedBy.keyName == SignerName.named(vaultIDHex: manifest.vault.id, user: manifest.generatedBy.user)
+        || manifest.generatedBy.keyName == SignerName.anonymous(vaultIDHex: manifest.vault.id, key: signerKey)
+    else {
       throw .exportInvalid("its signer does not belong to the vault it names")
     }
     guard ExportManifest.contentHash(manifest.files) == manifest.contentHash else {

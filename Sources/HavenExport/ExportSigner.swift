@@ -43,12 +43,15 @@ public struct ExportSigner {
   public func signManifest(
     _ request: Request, files: [ExportManifest.File], recipient: RecipientPublicKey?
   ) throws(VaultError) -> (manifestJSON: [UInt8], signature: [UInt8]) {
+    // A survivor's own copy shows roles, never staff: the signer is named by role and key fingerprint.
+    let anonymous = request.kind == "subject-access"
     let manifest = ExportManifest(
       kind: request.kind, title: request.title,
       vault: .init(id: Hex.encode(session.vault.metadata.vaultID), name: session.vault.metadata.name),
       recipient: recipient.map { .init(publicKey: Hex.encode($0.key.bytes), fingerprint: $0.fingerprint) },
       generatedBy: .init(
-        user: session.user.name, role: session.user.role.rawValue, keyName: session.signingKeyName,
+        user: anonymous ? session.user.role.rawValue : session.user.name, role: session.user.role.rawValue,
+        keyName: anonymous ? session.anonymousSigningKeyName : session.signingKeyName,
         publicKey: Hex.encode(session.signingPublicKey.bytes)),
       generatedAt: ISO8601DateFormatter().string(from: Date()), parameters: request.parameters,
       consent: request.consent.map { .init(purpose: $0.purpose, included: $0.included, excluded: $0.excluded) },
@@ -57,7 +60,7 @@ public struct ExportSigner {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     guard let json = try? encoder.encode(manifest) else { throw .storageFailure("could not encode the export manifest") }
-    return (Array(json), session.signExport(manifest: Array(json)).signature)
+    return (Array(json), session.signExport(manifest: Array(json), anonymous: anonymous).signature)
   }
 
   /// Records the export in the audit log; call once the file is ready to be written.

@@ -54,6 +54,7 @@ public final class Vault: @unchecked Sendable {
       let recovery = try RecoveryKey.generate()
       let statistics = try BoxKeyPair.generate()
       let auditKey = try AuditKey.random()
+      let auditReason = try BoxKeyPair.generate()
       let adminKeys = try UserKeyPairs.generate()
       let keyFile = try KeyFile.seal(
         identity: adminKeys, passphrase: passphrase, level: kdfLevel, vaultID: vaultID, userName: adminName)
@@ -86,11 +87,15 @@ public final class Vault: @unchecked Sendable {
         try DirectoryLog.append(
           db, vaultID: vaultID,
           event: .genesis(
-            admin: admin, recovery: recoveryPublic, recoverySigning: recoverySigning.publicKey,
-            statistics: statistics.publicKey,
-            statisticsCommitment: KeyGrant.commitment(
-              to: statistics.secretKey, vaultID: vaultID, kind: .statistics, teamID: nil, version: 1),
-            auditCommitment: KeyGrant.commitment(to: auditKey, vaultID: vaultID, kind: .audit, teamID: nil, version: 1)),
+            DirectoryGenesis(
+              admin: admin, recovery: recoveryPublic, recoverySigning: recoverySigning.publicKey,
+              statistics: statistics.publicKey,
+              statisticsCommitment: KeyGrant.commitment(
+                to: statistics.secretKey, vaultID: vaultID, kind: .statistics, teamID: nil, version: 1),
+              auditCommitment: KeyGrant.commitment(to: auditKey, vaultID: vaultID, kind: .audit, teamID: nil, version: 1),
+              auditReason: auditReason.publicKey,
+              auditReasonCommitment: KeyGrant.commitment(
+                to: auditReason.secretKey, vaultID: vaultID, kind: .auditReason, teamID: nil, version: 1))),
           author: adminID, sign: { adminKeys.signing.sign($0) })
         let genesis = try DirectoryLog.load(db, vaultID: vaultID)
         func grant<P: KeyPurpose>(_ key: borrowing SecretKey<P>, kind: GrantedKeyKind, to recipient: Int64?) throws {
@@ -109,6 +114,8 @@ public final class Vault: @unchecked Sendable {
         try grant(statistics.secretKey, kind: .statistics, to: nil)
         try grant(auditKey, kind: .audit, to: nil)
         try grant(auditKey, kind: .audit, to: adminID)
+        try grant(auditReason.secretKey, kind: .auditReason, to: nil)
+        try grant(auditReason.secretKey, kind: .auditReason, to: adminID)
         let writer = AuditWriter()
         try writer.append(
           db, actor: adminID, action: .vaultCreate, target: "vault:\(vaultName)", detail: "kdf=\(kdfLevel.rawValue)")

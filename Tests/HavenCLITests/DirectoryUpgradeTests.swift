@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 /// A vault written at format 5 (Fixtures/format5-vault, made by the haven of that format) opens,
@@ -65,5 +66,31 @@ struct DirectoryUpgradeTests {
     let wrong = try cli.run(["audit", "verify", "--root", "haven-root-0000-0000"])
     #expect(wrong.status == 65)
     #expect(wrong.stdout.contains("not the given root"))
+  }
+
+  @Test("through the real binary, SQL edits to membership, roles or the recovery key exit 65 naming what was altered")
+  func editedRowsExit65() throws {
+    let edits = [
+      (
+        "INSERT INTO team_members (team_id, user_id, added_at, added_by) SELECT 1, id, 'x', 1 FROM users WHERE name = 'sam'",
+        "membership of team 'north'"
+      ),
+      ("UPDATE users SET role = 'admin' WHERE name = 'sam'", "user 'sam'"),
+      ("UPDATE vault_meta SET recovery_public_key = randomblob(32)", "recovery public key"),
+      ("INSERT INTO vault_settings (name, value) VALUES ('break_glass_roles', 'worker')", "break-glass roles"),
+    ]
+    for (sql, named) in edits {
+      let cli = try CLIFixture()
+      for (user, team) in [("wendy", "north"), ("sam", "south")] {
+        try cli.asAdmin(["user", "add", user, "--role", "worker", "--new-passphrase-file", cli.workerFile])
+        try cli.asAdmin(["team", "add", team])
+        try cli.asAdmin(["team", "add-member", team, user])
+        try cli.asUser(user, ["status"])
+      }
+      try DatabaseQueue(path: cli.vault + "/vault.sqlite").write { db in try db.execute(sql: sql) }
+      let result = try cli.asUser("wendy", ["team", "list"])
+      #expect(result.status == 65, "\(sql): \(result.stderr)")
+      #expect(result.stderr.contains(named) && result.stderr.contains("signed directory"), "\(result.stderr)")
+    }
   }
 }

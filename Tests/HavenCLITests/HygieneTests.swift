@@ -24,8 +24,9 @@ struct HygieneTests {
     ("outcome_assessments", ["stage", "assessed_on", "wellbeing", "self", "trauma", "relationships", "recorded_by"]),
     ("related_people", ["relationship", "name", "phone", "email", "address", "notes"]),
     ("consent_events", ["purpose", "decision", "decided_on", "method", "expires", "recorded_by"]),
-    ("legal_holds", ["reason"]),
-    ("audit_entries", ["reason"]),
+    // A sealed reason is 0x02 || ephemeral public key (32) || envelope (docs/FORMAT.md section 17).
+    ("legal_holds", ["substr(reason, 34)"]),
+    ("audit_entries", ["substr(reason, 34)"]),
   ]
 
   @Test("after a synthetic year is imported and worked on: every envelope in the vault has its own nonce")
@@ -61,7 +62,15 @@ struct HygieneTests {
       #expect(total > 3000)
       #expect(distinct == total, "\(total - distinct) repeated nonces")
       let versions = everyEnvelope { "substr(\($0), 1, 1)" }
-      #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(versions)) WHERE value != x'01'") == 0)
+      let seen = try Self.envelopeColumns.flatMap { table, columns in
+        try columns.compactMap { column -> String? in
+          let bad =
+            try Int.fetchOne(
+              db, sql: "SELECT count(*) FROM \(table) WHERE \(column) IS NOT NULL AND substr(\(column), 1, 1) != x'01'") ?? 0
+          return bad > 0 ? "\(table).\(column): \(bad)" : nil
+        }
+      }
+      #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(versions)) WHERE value != x'01'") == 0, "\(seen)")
     }
   }
 

@@ -56,6 +56,41 @@ struct CaseExportTests {
     #expect(document.accessHistory.contains { $0.action == "survivor.read" })
   }
 
+  @Test("a subject-access export names no member of staff in any byte: manifest, content, checkpoint or proofs")
+  func subjectAccessNamesNoStaff() throws {
+    let fixture = try ExportFixture()
+    let reference = try Self.survivor(fixture)
+    let wendy = try fixture.unlock("wendy")
+    let made = try CaseExport.make(session: wendy, reference: reference, purpose: .subjectAccess)
+    let signed = try ExportSigner(session: wendy).sign(made.request, recipient: nil)
+    let opened = try ExportOpener.verify(
+      signed,
+      trustedSigners: try AuditVerifier(vaultPath: fixture.path).currentSigners().map {
+        TrustedSigner(name: $0.keyName, publicKey: $0.publicKey)
+      })
+    #expect(opened.signerTrusted)
+    #expect(opened.manifest.generatedBy.user == "worker")
+    #expect(opened.manifest.generatedBy.keyName == wendy.anonymousSigningKeyName)
+    let note = try SignedNote(parsing: opened.manifest.auditCheckpoint)
+    #expect(note.signatures.map(\.name) == [wendy.anonymousSigningKeyName])
+    #expect(note.isSigned(by: wendy.anonymousSigningKeyName, publicKey: wendy.signingPublicKey))
+    let everything =
+      [signed.manifestJSON] + signed.entries.map(\.contents)
+      + made.document.accessHistory.compactMap { Hex.decode($0.leafData) }
+    let staffNames = try fixture.unlock("ada").listUsers().map(\.name)
+    for bytes in everything {
+      let text = String(decoding: bytes, as: UTF8.self)
+      for name in staffNames { #expect(!text.contains("/\(name)") && !text.contains("\"\(name)\""), "\(name) named") }
+    }
+    // Each leaf is a format-6 entry: its actor is a salted commitment, not a user id.
+    for access in made.document.accessHistory {
+      let leaf = try #require(Hex.decode(access.leafData))
+      let parts = try #require(AssociatedData.decode(leaf))
+      #expect(String(decoding: parts[0], as: UTF8.self) == "haven.audit.entry.v2")
+      #expect(parts[3].count == 32)
+    }
+  }
+
   @Test("a share is produced only while share consent is in effect; a refusal is audited; withdrawal stops the next one")
   func shareNeedsConsent() throws {
     let fixture = try ExportFixture()

@@ -38,7 +38,8 @@ struct FormatVectorTests {
     let vector = try group("field")
     let binding = FieldBinding(record: RecordBinding(table: "survivor", recordID: 17), field: "name", keyVersion: 1)
     let context = binding.context(vaultID: vaultID)
-    #expect(context == (try bytes(vector, "associated_data")))
+    #expect(context == (try bytes(vector, "context")))
+    #expect([FieldEnvelope.currentVersion] + context == (try bytes(vector, "associated_data")))
     let recordKey = try key(bytes(vector, "record_key"), as: RecordKeyPurpose.self)
     let nonce = try bytes(vector, "nonce")
     let sealed = Array("Test Person".utf8).withUnsafeBytes {
@@ -62,7 +63,8 @@ struct FormatVectorTests {
     let record = try group("record_key")
     let binding = RecordBinding(table: "survivor", recordID: 17)
     let context = RecordKeyContext.encode(vaultID: vaultID, binding: binding, teamID: 3, version: 2)
-    #expect(context == (try bytes(record, "associated_data")))
+    #expect(context == (try bytes(record, "context")))
+    #expect([FieldEnvelope.currentVersion] + context == (try bytes(record, "associated_data")))
     let opened = try FieldEnvelope.openKey(
       try bytes(record, "wrapped"), key: wrapping, context: context, as: RecordKeyPurpose.self)
     #expect(opened.withUnsafeBytes { Array($0) } == (try bytes(try group("field"), "record_key")))
@@ -131,6 +133,6 @@ extension FormatVectorTests {
     }
     let wrapping = try group("statistics_key_wrapping")
     #expect(
-      CaseKeys.statisticsKeyContext(vaultID: vaultID, survivorID: 17, keyVersion: 1) == (try bytes(wrapping, "associated_data")))
+      CaseKeys.statisticsKeyContext(vaultID: vaultID, survivorID: 17, keyVersion: 1) == (try bytes(wrapping, "context")))
   }
 }

@@ -18,6 +18,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
   case directoryAnchor = "directory.anchor"
   case recordKeyCreate = "record-key.create"
   case recordKeyOpen = "record-key.open"
+  case recordRekey = "record-key.rotate"
   case serviceAdd = "service.add"
   case serviceList = "service.list"
   case survivorCreate = "survivor.create"

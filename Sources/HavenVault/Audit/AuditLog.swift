@@ -10,7 +10,8 @@ enum AuditLog {
   /// Appends one entry in a transaction of its own (vault creation, failed unlocks).
   static func append(
     _ db: Database, actor: Int64?, action: AuditAction, target: String? = nil, subject: String? = nil,
-    outcome: AuditOutcome = .ok, detail: String? = nil, reason: (Int64) -> [UInt8]? = { _ in nil }, breakGlass: Bool = false
+    outcome: AuditOutcome = .ok, detail: String? = nil, reason: (Int64) throws -> [UInt8]? = { _ in nil },
+    breakGlass: Bool = false
   ) throws {
     let writer = AuditWriter()
     try writer.append(
@@ -55,22 +56,23 @@ final class AuditWriter {
 
   func append(
     _ db: Database, actor: Int64?, action: AuditAction, target: String? = nil, subject: String? = nil,
-    outcome: AuditOutcome = .ok, detail: String? = nil, reason: (Int64) -> [UInt8]? = { _ in nil }, breakGlass: Bool = false
+    outcome: AuditOutcome = .ok, detail: String? = nil, reason: (Int64) throws -> [UInt8]? = { _ in nil },
+    breakGlass: Bool = false
   ) throws {
     var edge = try frontier ?? AuditTree.load(db)
     let seq = Int64(edge.size) + 1
     let entry = AuditEntry(
       seq: seq, recordedAt: Timestamp.now(), actorUserID: actor, action: action.rawValue, target: target, subject: subject,
-      outcome: outcome.rawValue, detail: detail, reason: reason(seq), breakGlass: breakGlass)
+      outcome: outcome.rawValue, detail: detail, reason: try reason(seq), breakGlass: breakGlass, actorSalt: Random.bytes(16))
     let leafHash = entry.leafHash
     try db.cachedStatement(
       sql: """
         INSERT INTO audit_entries (seq, recorded_at, actor_user_id, action, target, subject, outcome, detail, reason, break_glass,
-          leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          leaf_hash, actor_salt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
     ).execute(arguments: [
       seq, entry.recordedAt, actor, entry.action, target, subject, entry.outcome, detail, entry.reason.map { Data($0) },
-      breakGlass ? 1 : 0, Data(leafHash),
+      breakGlass ? 1 : 0, Data(leafHash), entry.actorSalt.map { Data($0) },
     ])
     let before = edge.subtrees.count
     edge.append(leafHash: leafHash)

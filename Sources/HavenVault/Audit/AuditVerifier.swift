@@ -274,8 +274,13 @@ public struct AuditVerifier {
   public func currentSigners() throws(VaultError) -> [(keyName: String, publicKey: SigningPublicKey)] {
     do {
       return try database.read { db in
-        try Row.fetchAll(db, sql: "SELECT name, signing_public_key FROM users WHERE removed_at IS NULL ORDER BY name").map {
-          (AuditLog.keyName(metadata, user: $0["name"]), try SigningPublicKey(bytes: [UInt8]($0["signing_public_key"] as Data)))
+        try Row.fetchAll(db, sql: "SELECT name, signing_public_key FROM users WHERE removed_at IS NULL ORDER BY name").flatMap {
+          let key = try SigningPublicKey(bytes: [UInt8]($0["signing_public_key"] as Data))
+          // Each key under its user's name, and under its fingerprint (subject-access exports).
+          return [
+            (AuditLog.keyName(metadata, user: $0["name"]), key),
+            (SignerName.anonymous(vaultIDHex: Hex.encode(metadata.vaultID), key: key), key),
+          ]
         }
       }
     } catch {

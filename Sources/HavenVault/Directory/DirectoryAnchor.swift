@@ -39,12 +39,31 @@ enum DirectoryAnchor {
       return KeyGrant.commitment(to: key, vaultID: vaultID, kind: .audit, teamID: nil, version: 1)
     }()
     let auditSize = try Int64.fetchOne(db, sql: "SELECT ifnull(max(seq), 0) FROM audit_entries") ?? 0
+    // Format 5 had no separate key for reasons: one is made now, sealed to the recovery key and
+    // to every admin and auditor (the grants are vouched for below with the others).
+    let auditReason = try BoxKeyPair.generate()
+    let reasonRecipients: [(Int64?, BoxPublicKey)] =
+      [(nil, session.metadata.recoveryPublicKey)]
+      + directoryUsers.filter { [.admin, .auditor].contains($0.role) && !removed.contains($0.id) }.map { ($0.id, $0.box) }
+    for (recipient, publicKey) in reasonRecipients {
+      let sealed = try KeyGrant.seal(
+        auditReason.secretKey,
+        context: KeyGrant.context(vaultID: vaultID, kind: .auditReason, teamID: nil, version: 1, recipient: publicKey),
+        to: publicKey)
+      try KeyGrantStore.insert(
+        db, kind: .auditReason, teamID: nil, version: 1, recipient: recipient,
+        grant: StoredGrant(sealed: sealed, granter: session.user.id, directoryLength: nil, signature: nil))
+    }
     let snapshot = DirectorySnapshot(
       users: directoryUsers, removedUserIDs: removed, retiredSigningKeys: retired, teams: teams,
       breakGlassRoles: try BreakGlassPolicy.roles(db).sorted { $0.rawValue < $1.rawValue },
       recovery: session.metadata.recoveryPublicKey, statistics: session.metadata.statisticsPublicKey,
-      auditCommitment: auditCommitment, auditSize: auditSize)
+      auditCommitment: auditCommitment, auditReason: auditReason.publicKey,
+      auditReasonCommitment: KeyGrant.commitment(
+        to: auditReason.secretKey, vaultID: vaultID, kind: .auditReason, teamID: nil, version: 1),
+      auditSize: auditSize)
     try session.appendDirectory(db, .anchor(snapshot))
+    session.unlockedDirectory = try DirectoryLog.load(db, vaultID: vaultID)
 
     // Vouch for every grant as found: signed by this admin under directory length 1.
     let byID = Dictionary(uniqueKeysWithValues: directoryUsers.map { ($0.id, $0) })

@@ -17,6 +17,24 @@ struct TeamKeyVersion: Sendable, Equatable {
   /// BLAKE2b-256 keyed with the team key (docs/FORMAT.md, "Key commitment"); nil for versions
   /// that predate the directory of a re-anchored vault.
   let commitment: [UInt8]?
+  /// The key version whose blind-index keys are in force after this entry: this version when the
+  /// generating member re-indexed the team in the same transaction, else the previous one.
+  var indexVersion: Int64 = 1
+}
+
+/// A new vault's founding facts: its first admin and its own public keys, with commitments to the
+/// secrets behind them so a grant of another secret is refused.
+struct DirectoryGenesis: Sendable, Equatable {
+  let admin: DirectoryUser
+  let recovery: BoxPublicKey
+  let recoverySigning: SigningPublicKey
+  let statistics: BoxPublicKey
+  let statisticsCommitment: [UInt8]
+  let auditCommitment: [UInt8]
+  /// The key pair access, hold, erasure and break-glass reasons are sealed to: its secret goes to
+  /// auditors, admins and the recovery key only.
+  let auditReason: BoxPublicKey
+  let auditReasonCommitment: [UInt8]
 }
 
 /// What a format-5 vault held when an admin first unlocked it after the upgrade: taken as found
@@ -37,6 +55,9 @@ struct DirectorySnapshot: Sendable, Equatable {
   let recovery: BoxPublicKey
   let statistics: BoxPublicKey
   let auditCommitment: [UInt8]?
+  /// Made at anchoring: format 5 had no separate key for reasons.
+  let auditReason: BoxPublicKey
+  let auditReasonCommitment: [UInt8]
   /// The audit log's size when the anchor was written: entries up to it predate the directory.
   let auditSize: Int64
 
@@ -46,6 +67,7 @@ struct DirectorySnapshot: Sendable, Equatable {
       && lhs.retiredSigningKeys.map(\.key) == rhs.retiredSigningKeys.map(\.key) && lhs.teams == rhs.teams
       && lhs.breakGlassRoles == rhs.breakGlassRoles && lhs.recovery == rhs.recovery && lhs.statistics == rhs.statistics
       && lhs.auditCommitment == rhs.auditCommitment && lhs.auditSize == rhs.auditSize
+      && lhs.auditReason == rhs.auditReason && lhs.auditReasonCommitment == rhs.auditReasonCommitment
   }
 }
 
@@ -55,9 +77,7 @@ struct DirectorySnapshot: Sendable, Equatable {
 enum DirectoryEvent: Sendable, Equatable {
   /// Entry 1 of a new vault: the first admin and the vault's own public keys. Its fields are the
   /// vault's root fingerprint.
-  case genesis(
-    admin: DirectoryUser, recovery: BoxPublicKey, recoverySigning: SigningPublicKey, statistics: BoxPublicKey,
-    statisticsCommitment: [UInt8], auditCommitment: [UInt8])
+  case genesis(DirectoryGenesis)
   /// Entry 1 of a vault upgraded from format 5: its state as found, vouched for by an admin.
   case anchor(DirectorySnapshot)
   case userAdd(DirectoryUser)
@@ -92,10 +112,11 @@ enum DirectoryEvent: Sendable, Equatable {
   /// The event's fields, after the kind, in the order FORMAT.md gives.
   var parts: [ContextPart] {
     switch self {
-    case .genesis(let admin, let recovery, let recoverySigning, let statistics, let statisticsCommitment, let auditCommitment):
-      return DirectoryEvent.userParts(admin) + [
-        .bytes(recovery.bytes), .bytes(recoverySigning.bytes), .bytes(statistics.bytes), .bytes(statisticsCommitment),
-        .bytes(auditCommitment),
+    case .genesis(let genesis):
+      return DirectoryEvent.userParts(genesis.admin) + [
+        .bytes(genesis.recovery.bytes), .bytes(genesis.recoverySigning.bytes), .bytes(genesis.statistics.bytes),
+        .bytes(genesis.statisticsCommitment), .bytes(genesis.auditCommitment), .bytes(genesis.auditReason.bytes),
+        .bytes(genesis.auditReasonCommitment),
       ]
     case .anchor(let snapshot):
       var parts: [ContextPart] = [.integer(Int64(snapshot.users.count))]
@@ -112,7 +133,8 @@ enum DirectoryEvent: Sendable, Equatable {
       }
       parts += [
         .text(DirectoryEvent.rolesText(snapshot.breakGlassRoles)), .bytes(snapshot.recovery.bytes),
-        .bytes(snapshot.statistics.bytes), .bytes(snapshot.auditCommitment ?? []), .integer(snapshot.auditSize),
+        .bytes(snapshot.statistics.bytes), .bytes(snapshot.auditCommitment ?? []), .bytes(snapshot.auditReason.bytes),
+        .bytes(snapshot.auditReasonCommitment), .integer(snapshot.auditSize),
       ]
       return parts
     case .userAdd(let user): return DirectoryEvent.userParts(user)
@@ -121,7 +143,9 @@ enum DirectoryEvent: Sendable, Equatable {
     case .teamAdd(let id, let name): return [.integer(id), .text(name)]
     case .memberAdd(let team, let user), .memberRemove(let team, let user): return [.integer(team), .integer(user)]
     case .teamKey(let version):
-      return [.integer(version.teamID), .integer(version.version), .bytes(version.commitment ?? [])]
+      return [
+        .integer(version.teamID), .integer(version.version), .bytes(version.commitment ?? []), .integer(version.indexVersion),
+      ]
     case .breakGlassRoles(let roles): return [.text(DirectoryEvent.rolesText(roles))]
     case .recoverySigning(let key, let proof): return [.bytes(key.bytes), .bytes(proof)]
     }
@@ -138,11 +162,14 @@ enum DirectoryEvent: Sendable, Equatable {
     switch kind {
     case "genesis":
       guard let admin = reader.user(), let recovery = reader.boxKey(), let recoverySigning = reader.signingKey(),
-        let statistics = reader.boxKey(), let statisticsCommitment = reader.bytes(), let auditCommitment = reader.bytes()
+        let statistics = reader.boxKey(), let statisticsCommitment = reader.bytes(), let auditCommitment = reader.bytes(),
+        let auditReason = reader.boxKey(), let auditReasonCommitment = reader.bytes()
       else { return nil }
       return .genesis(
-        admin: admin, recovery: recovery, recoverySigning: recoverySigning, statistics: statistics,
-        statisticsCommitment: statisticsCommitment, auditCommitment: auditCommitment)
+        DirectoryGenesis(
+          admin: admin, recovery: recovery, recoverySigning: recoverySigning, statistics: statistics,
+          statisticsCommitment: statisticsCommitment, auditCommitment: auditCommitment, auditReason: auditReason,
+          auditReasonCommitment: auditReasonCommitment))
     case "anchor": return reader.snapshot().map { .anchor($0) }
     case "user.add": return reader.user().map { .userAdd($0) }
     case "user.keys":
@@ -156,8 +183,12 @@ enum DirectoryEvent: Sendable, Equatable {
       guard let team = reader.integer(), let user = reader.integer() else { return nil }
       return kind == "member.add" ? .memberAdd(teamID: team, userID: user) : .memberRemove(teamID: team, userID: user)
     case "team.key":
-      guard let team = reader.integer(), let version = reader.integer(), let commitment = reader.bytes() else { return nil }
-      return .teamKey(TeamKeyVersion(teamID: team, version: version, commitment: commitment.isEmpty ? nil : commitment))
+      guard let team = reader.integer(), let version = reader.integer(), let commitment = reader.bytes(),
+        let indexVersion = reader.integer()
+      else { return nil }
+      return .teamKey(
+        TeamKeyVersion(
+          teamID: team, version: version, commitment: commitment.isEmpty ? nil : commitment, indexVersion: indexVersion))
     case "break-glass-roles": return reader.roles().map { .breakGlassRoles($0) }
     case "recovery-signing":
       guard let key = reader.signingKey(), let proof = reader.bytes() else { return nil }
@@ -230,11 +261,11 @@ struct PartReader {
       teams.append(.init(id: id, name: name, keyVersion: version, rotationDue: due == 1, members: members))
     }
     guard let roles = roles(), let recovery = boxKey(), let statistics = boxKey(), let commitment = bytes(),
-      let auditSize = integer()
+      let auditReason = boxKey(), let auditReasonCommitment = bytes(), let auditSize = integer()
     else { return nil }
     return DirectorySnapshot(
       users: users, removedUserIDs: removed, retiredSigningKeys: retired, teams: teams, breakGlassRoles: roles,
       recovery: recovery, statistics: statistics, auditCommitment: commitment.isEmpty ? nil : commitment,
-      auditSize: auditSize)
+      auditReason: auditReason, auditReasonCommitment: auditReasonCommitment, auditSize: auditSize)
   }
 }

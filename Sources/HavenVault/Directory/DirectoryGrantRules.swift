@@ -6,7 +6,9 @@ import HavenCrypto
 ///   user of a break-glass role) to another holder or to the recovery key;
 /// - the statistics key: by the recovery key, the founding admin at genesis, or a reporting user,
 ///   to a reporting user or the recovery key;
-/// - the audit key: by the recovery key or any active user, to any active user or the recovery key;
+/// - the audit key (pseudonyms): by the recovery key or any active user, to any active user or the recovery key;
+/// - the audit reason key: by the recovery key, the founding admin, or an auditor or admin, to an
+///   auditor, an admin or the recovery key;
 /// - in a re-anchored vault, grants that predate the anchor are vouched for by the anchoring admin.
 extension DirectoryState {
   /// Why a stored grant must not be used, or nil if it is sound.
@@ -45,6 +47,14 @@ extension DirectoryState {
       }
     case .audit:
       guard byRecovery || isActive(granter, at: length) else { return "user \(granter) was not active" }
+    case .auditReason:
+      let founder = length == 1 && rootEntry?.author == granter
+      guard byRecovery || founder || [.admin, .auditor].contains(role(of: granter, at: length)) else {
+        return "user \(granter) may not grant the audit reason key"
+      }
+      guard recipient.map({ [.admin, .auditor].contains(role(of: $0, at: length)) }) ?? true else {
+        return "the audit reason key may go only to auditors and admins"
+      }
     }
     return nil
   }
@@ -55,6 +65,7 @@ extension DirectoryState {
     case .team: teamID.flatMap { teams[$0]?.versions[version]?.commitment }
     case .statistics: statisticsCommitment
     case .audit: auditCommitment
+    case .auditReason: auditReasonCommitment
     }
   }
 

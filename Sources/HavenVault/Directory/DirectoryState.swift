@@ -11,6 +11,8 @@ struct DirectoryState: Sendable {
     var rotationDue = false
     var members: Set<Int64> = []
     var versions: [Int64: TeamKeyVersion] = [:]
+    /// Which key version's blind-index keys the team's index rows are under.
+    var indexVersion: Int64 = 0
   }
 
   /// When a signing key could sign: from the entry that enrolled it until the one that retired it.
@@ -36,6 +38,8 @@ struct DirectoryState: Sendable {
   private(set) var statistics: BoxPublicKey?
   private(set) var auditCommitment: [UInt8]?
   private(set) var statisticsCommitment: [UInt8]?
+  private(set) var auditReason: BoxPublicKey?
+  private(set) var auditReasonCommitment: [UInt8]?
   private(set) var users: [Int64: DirectoryUser] = [:]
   private(set) var removedUsers: Set<Int64> = []
   private(set) var teams: [Int64: Team] = [:]
@@ -88,9 +92,9 @@ struct DirectoryState: Sendable {
 
   private func signingKey(for entry: DirectoryEntry) throws(DirectoryViolation) -> SigningPublicKey {
     switch entry.event {
-    case .genesis(let admin, _, _, _, _, _):
-      guard entry.author == admin.id else { throw DirectoryViolation(seq: entry.seq, rule: "genesis not by its admin") }
-      return admin.signing
+    case .genesis(let genesis):
+      guard entry.author == genesis.admin.id else { throw DirectoryViolation(seq: entry.seq, rule: "genesis not by its admin") }
+      return genesis.admin.signing
     case .anchor(let snapshot):
       guard let author = snapshot.users.first(where: { $0.id == entry.author }), author.role == .admin else {
         throw DirectoryViolation(seq: entry.seq, rule: "an anchor must be signed by an admin it lists")
@@ -126,6 +130,10 @@ struct DirectoryState: Sendable {
         throw refuse("team '\(team.name)' key version \(version.version) does not follow version \(team.keyVersion)")
       }
       guard version.commitment?.count == 32 else { throw refuse("a team key version without its commitment") }
+      let previousIndex = max(team.indexVersion, 1)
+      guard version.indexVersion == version.version || version.indexVersion == previousIndex else {
+        throw refuse("team '\(team.name)' index version \(version.indexVersion) is neither the new nor the previous one")
+      }
       guard entry.author == DirectoryEntry.recoveryAuthor || team.members.contains(entry.author) else {
         throw refuse("only a member of team '\(team.name)' or the recovery key may generate its keys")
       }
@@ -182,13 +190,15 @@ struct DirectoryState: Sendable {
   private mutating func effect(_ entry: DirectoryEntry) {
     let seq = entry.seq
     switch entry.event {
-    case .genesis(let admin, let recovery, let recoverySigning, let statistics, let statisticsCommitment, let auditCommitment):
-      enrol(admin, at: seq)
-      self.recovery = recovery
-      self.recoverySigning = recoverySigning
-      self.statistics = statistics
-      self.statisticsCommitment = statisticsCommitment
-      self.auditCommitment = auditCommitment
+    case .genesis(let genesis):
+      enrol(genesis.admin, at: seq)
+      recovery = genesis.recovery
+      recoverySigning = genesis.recoverySigning
+      statistics = genesis.statistics
+      statisticsCommitment = genesis.statisticsCommitment
+      auditCommitment = genesis.auditCommitment
+      auditReason = genesis.auditReason
+      auditReasonCommitment = genesis.auditReasonCommitment
       breakGlassLog.append((seq, []))
     case .anchor(let snapshot):
       for user in snapshot.users { enrol(user, at: seq) }
@@ -203,6 +213,8 @@ struct DirectoryState: Sendable {
       }
       for team in snapshot.teams {
         var state = Team(name: team.name, keyVersion: team.keyVersion, rotationDue: team.rotationDue)
+        // Format 5 derived every index key from version 1.
+        state.indexVersion = team.keyVersion > 0 ? 1 : 0
         for version in stride(from: 1, through: team.keyVersion, by: 1) {
           state.versions[version] = TeamKeyVersion(teamID: team.id, version: version, commitment: nil)
         }
@@ -214,6 +226,8 @@ struct DirectoryState: Sendable {
       recovery = snapshot.recovery
       statistics = snapshot.statistics
       auditCommitment = snapshot.auditCommitment
+      auditReason = snapshot.auditReason
+      auditReasonCommitment = snapshot.auditReasonCommitment
       anchor = Anchor(author: entry.author, auditSize: snapshot.auditSize)
     case .userAdd(let user): enrol(user, at: seq)
     case .userKeys(let id, let box, let signing):
@@ -238,6 +252,7 @@ struct DirectoryState: Sendable {
       teams[version.teamID]?.keyVersion = version.version
       teams[version.teamID]?.rotationDue = false
       teams[version.teamID]?.versions[version.version] = version
+      teams[version.teamID]?.indexVersion = version.indexVersion
     case .breakGlassRoles(let roles):
       breakGlassRoles = Set(roles)
       breakGlassLog.append((seq, breakGlassRoles))

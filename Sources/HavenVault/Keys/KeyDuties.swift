@@ -8,7 +8,8 @@ import HavenCrypto
 ///   announced in the signed directory with its commitment and sealed to every current member
 ///   and the recovery key;
 /// - a member missing a version the holder has is given it;
-/// - a `reporting` user missing the statistics key, or any user missing the audit key, is given it.
+/// - a `reporting` user missing the statistics key, any user missing the audit (pseudonym) key, or
+///   an auditor or admin missing the audit reason key, is given it.
 /// Who is a member, who is reporting and where the recovery key is come from the signed
 /// directory, never from the rows (which anyone with the file can edit). Every grant is signed by
 /// its holder. Runs inside the caller's transaction, and audits each delivery there.
@@ -44,6 +45,8 @@ struct KeyDuties {
     }
     actions += try deliverRoleKey(db, kind: .statistics, to: { $0.role == .reporting }, as: BoxSecretKeyPurpose.self)
     actions += try deliverRoleKey(db, kind: .audit, to: { _ in true }, as: AuditKeyPurpose.self)
+    actions += try deliverRoleKey(
+      db, kind: .auditReason, to: { [.admin, .auditor].contains($0.role) }, as: BoxSecretKeyPurpose.self)
     return actions
   }
 
@@ -67,15 +70,21 @@ struct KeyDuties {
       let key = try TeamKey.random()
       let commitment = KeyGrant.commitment(
         to: key, vaultID: directory.vaultID, kind: .team, teamID: teamID, version: currentVersion)
+      // A member re-indexes the team under the new version in this transaction; the recovery
+      // key cannot read survivors' fields, so after its rotation the index stays where it was.
+      let member = holder as? UserKeyHolder
+      let indexVersion = currentVersion == 1 || member != nil ? currentVersion : max(team.indexVersion, 1)
       try DirectoryLog.append(
         db, vaultID: directory.vaultID,
-        event: .teamKey(TeamKeyVersion(teamID: teamID, version: currentVersion, commitment: commitment)),
+        event: .teamKey(
+          TeamKeyVersion(teamID: teamID, version: currentVersion, commitment: commitment, indexVersion: indexVersion)),
         author: holder.authorID, sign: holder.sign)
       directory = try DirectoryLog.extend(directory, db)
       for recipient in members { try grant(db, key, kind: .team, teamID: teamID, version: currentVersion, to: recipient) }
       try grant(db, key, kind: .team, teamID: teamID, version: currentVersion, to: nil)
       try db.execute(
         sql: "UPDATE teams SET current_key_version = ?, rotation_due = 0 WHERE id = ?", arguments: [currentVersion, teamID])
+      if let member, currentVersion > 1 { try member.session.reindexTeam(db, teamID: teamID, version: currentVersion) }
       try audit.append(
         db, actor: actorID, action: currentVersion == 1 ? .keyGenerate : .keyRotate, target: "team:\(team.name)",
         detail: "version \(currentVersion) sealed to \(members.count) member(s) and the recovery key")

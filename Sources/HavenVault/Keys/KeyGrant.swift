@@ -3,6 +3,8 @@ import HavenCrypto
 /// What a sealed key is: the statistics key, the audit key, or one version of a team's key.
 enum GrantedKeyKind: String, Sendable {
   case team, statistics, audit
+  /// The X25519 secret that opens access, hold, erasure and break-glass reasons.
+  case auditReason = "audit-reason"
 }
 
 /// Seals a key to one recipient (a user or the recovery key) inside a sealed box whose plaintext

@@ -144,16 +144,11 @@ extension VaultSession {
       uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, name FROM users").map {
         ($0["id"] as Int64, $0["name"] as String)
       })
-    let reasonKey = try auditReasonKey(db)
     return try Row.fetchAll(
       db, sql: "SELECT * FROM audit_entries \(whereClause) ORDER BY seq", arguments: StatementArguments(arguments)
     ).map {
       let entry = AuditEntry(row: $0)
-      let reason = entry.reason.flatMap { envelope in
-        try? FieldEnvelope.open(
-          envelope, key: reasonKey.key,
-          context: AssociatedData.encode(domain: "haven.audit.reason.v1", [.bytes(metadata.vaultID), .integer(entry.seq)]))
-      }.map { String(decoding: $0, as: UTF8.self) }
+      let reason = entry.reason.flatMap { sealed in try? openReason(db, sealed, kind: .access, id: entry.seq) }
       return AuditLogLine(
         seq: entry.seq, time: entry.recordedAt, user: entry.actorUserID.flatMap { names[$0] }, action: entry.action,
         target: entry.target,

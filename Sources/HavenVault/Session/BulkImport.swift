@@ -87,9 +87,15 @@ extension VaultSession {
     // survivor's sessions together), not once per row: each unwrap costs guarded allocations.
     var unwrapped: UnwrappedCaseKeys?
     for (index, row) in rows.enumerated() {
-      let survivor = resolved[row.value[keyPath: locator]]!
+      var survivor = resolved[row.value[keyPath: locator]]!
       if unwrapped?.survivorID != survivor.id {
         unwrapped = nil
+        if try rekeyDue(db, survivor) {
+          // Written to after a member left: re-sealed under fresh keys first (CaseFileRekey).
+          try rekeyCaseFile(db, survivor)
+          survivor = try SurvivorRow.fetch(db, id: survivor.id) ?? survivor
+          resolved[row.value[keyPath: locator]] = survivor
+        }
         unwrapped = UnwrappedCaseKeys(survivorID: survivor.id, keys: try caseKeys(db, survivor))
       }
       try write(db, survivor, unwrapped!.keys, row.value)

@@ -23,6 +23,9 @@ public struct AccessHistoryEntry: Sendable {
   public let entry: AuditEntry
   /// The role of the user who acted: a survivor sees roles, not staff names.
   public let actorRole: Role?
+  /// False for an entry from before format 6, whose leaf data names the actor's user id: a
+  /// survivor's copy then shows the entry's hash and its proof, not its leaf data.
+  public let leafDataShown: Bool
   public let proof: AuditInclusionProof
 }
 
@@ -82,9 +85,11 @@ extension VaultSession {
           ? try accessHistory(
             db, subject: try subject(db, row, keys), treeSize: checkpoint["tree_size"], note: checkpoint["note"])
           : []
+        // A survivor's own copy never names staff: the checkpoint is signed again by this user
+        // under their key's fingerprint, and only that signature is carried.
+        let note: String = purpose == .subjectAccess ? try cosignAnonymously(checkpoint["note"]) : checkpoint["note"]
         return CaseExportRead(
-          file: try buildFile(db, row, keys), consent: consent, accessHistory: history, checkpoint: checkpoint["note"],
-          staff: staff)
+          file: try buildFile(db, row, keys), consent: consent, accessHistory: history, checkpoint: note, staff: staff)
       }
     } catch .consentNotGiven(let consentPurpose, let status) {
       try recordDenied(purpose.action, target: "export", subject: reference, detail: "\(consentPurpose) consent \(status)")
@@ -108,8 +113,9 @@ extension VaultSession {
       })
     let paths = MerkleTree.inclusionProofs(indices: entries.map { Int($0.seq - 1) }, leaves)
     return zip(entries, paths).map { entry, path in
+      // An entry from before format 6 names its actor's id in its leaf: only its hash is shown.
       AccessHistoryEntry(
-        entry: entry, actorRole: entry.actorUserID.flatMap { roles[$0] ?? nil },
+        entry: entry, actorRole: entry.actorUserID.flatMap { roles[$0] ?? nil }, leafDataShown: entry.actorSalt != nil,
         proof: AuditInclusionProof(
           seq: entry.seq, leafIndex: Int(entry.seq - 1), leafData: entry.leafData, leafHash: entry.leafHash, treeSize: treeSize,
           path: path, checkpoint: note))
@@ -119,11 +125,22 @@ extension VaultSession {
   /// Signs an export manifest with this user's Ed25519 key. The bytes signed are
   /// `encode("haven.export.signature.v1", [manifest])` (docs/FORMAT.md), so the signature cannot
   /// be replayed as an audit checkpoint or anything else the key signs.
-  public func signExport(manifest: [UInt8]) -> ExportSignature {
+  public func signExport(manifest: [UInt8], anonymous: Bool = false) -> ExportSignature {
     let message = AssociatedData.encode(domain: "haven.export.signature.v1", [.bytes(manifest)])
     return ExportSignature(
-      keyName: AuditLog.keyName(metadata, user: user.name), publicKey: keys.signing.publicKey,
+      keyName: anonymous ? anonymousSigningKeyName : signingKeyName, publicKey: keys.signing.publicKey,
       signature: keys.signing.sign(message))
+  }
+
+  /// The same checkpoint text, signed by this user under their key's fingerprint only.
+  func cosignAnonymously(_ note: String) throws -> String {
+    let parsed = try SignedNote(parsing: note)
+    return try SignedNote.sign(text: parsed.text, name: anonymousSigningKeyName, with: keys.signing).encoded
+  }
+
+  /// The name this user's key signs under where staff must not be named (`SignerName`).
+  public var anonymousSigningKeyName: String {
+    SignerName.anonymous(vaultIDHex: Hex.encode(metadata.vaultID), key: keys.signing.publicKey)
   }
 
   /// The latest signed audit checkpoint: exports carry it so a recipient can later check, with a

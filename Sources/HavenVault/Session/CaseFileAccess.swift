@@ -28,23 +28,30 @@ extension VaultSession {
     return team
   }
 
-  /// The team's key for one blind-index kind, derived from team key version 1.
-  func blindIndexKey(_ db: Database, team: TeamRecord, kind: BlindIndexKind) throws -> KeyCache<BlindIndexKeyPurpose>.Entry {
-    let name = "\(team.id)/\(kind.rawValue)"
+  /// The team's key for one blind-index kind, derived from the team key version the signed
+  /// directory says the index is under (it moves to the new version when a rotation re-indexes).
+  func blindIndexKey(
+    _ db: Database, team: TeamRecord, kind: BlindIndexKind, version: Int64? = nil
+  ) throws -> KeyCache<BlindIndexKeyPurpose>.Entry {
+    let indexVersion = try version ?? max(directory(db).teams[team.id]?.indexVersion ?? 1, 1)
+    let name = "\(team.id)/\(indexVersion)/\(kind.rawValue)"
     if let entry = blindIndexKeys.entry(name) { return entry }
-    let teamKey = try teamKey(db, team: team, version: 1)
+    let teamKey = try teamKey(db, team: team, version: indexVersion)
     let root = try teamKey.key.deriveSubkey(id: 1, context: .blindIndexRoot, as: BlindIndexRootPurpose.self)
     return blindIndexKeys.store(
       name, try root.deriveSubkey(id: kind.subkeyID, context: .blindIndexField, as: BlindIndexKeyPurpose.self))
   }
 
-  func indexValue(_ db: Database, team: TeamRecord, kind: BlindIndexKind, _ text: String) throws -> [UInt8] {
-    BlindIndex.value(text, kind: kind, key: try blindIndexKey(db, team: team, kind: kind).key)
+  func indexValue(
+    _ db: Database, team: TeamRecord, kind: BlindIndexKind, _ text: String, version: Int64? = nil
+  ) throws -> [UInt8] {
+    BlindIndex.value(text, kind: kind, key: try blindIndexKey(db, team: team, kind: kind, version: version).key)
   }
 
   /// Replaces a survivor's blind-index rows with those of `details` under `team`'s keys.
   func writeIndexes(
-    _ db: Database, survivorID: Int64, team: TeamRecord, reference: SurvivorReference, details: SurvivorDetails
+    _ db: Database, survivorID: Int64, team: TeamRecord, reference: SurvivorReference, details: SurvivorDetails,
+    indexVersion: Int64? = nil
   ) throws {
     try db.cachedStatement(sql: "DELETE FROM survivor_index WHERE survivor_id = ?").execute(arguments: [survivorID])
     var entries: [(BlindIndexKind, String)] = [(.reference, reference.description), (.name, details.name)]
@@ -53,7 +60,9 @@ extension VaultSession {
     if let external = details.externalID { entries.append((.externalID, external)) }
     for (kind, text) in entries {
       try db.cachedStatement(sql: "INSERT INTO survivor_index (survivor_id, team_id, kind, value) VALUES (?, ?, ?, ?)").execute(
-        arguments: [survivorID, team.id, kind.rawValue, Data(try indexValue(db, team: team, kind: kind, text))])
+        arguments: [
+          survivorID, team.id, kind.rawValue, Data(try indexValue(db, team: team, kind: kind, text, version: indexVersion)),
+        ])
     }
   }
 
@@ -140,7 +149,15 @@ extension VaultSession {
     try authorize(.handleCaseRecords, action: action, target: requested)
     try checkBreakGlass(action: action)
     return try caseTransaction(action: action, target: requested, subject: requestedSubject) { db in
-      let (row, target) = try locate(db)
+      let (located, target) = try locate(db)
+      var row = located
+      if !AuditReading.readActions.contains(action.rawValue), try rekeyDue(db, located) {
+        try rekeyCaseFile(db, located)
+        guard let rekeyed = try SurvivorRow.fetch(db, id: located.id) else {
+          throw VaultError.storageFailure("re-key lost a row")
+        }
+        row = rekeyed
+      }
       let keys = try caseKeys(db, row)
       let result = try body(db, row, keys)
       if !bodyAudits { try record(db, action: action, target: target, subject: try subject(db, row, keys), detail: detail) }

@@ -89,7 +89,7 @@ extension VaultSession {
         let id: Int64 = row["survivor_id"]
         return Tombstone(
           survivorID: id, erasedAt: row["erased_at"], erasedBy: names[row["erased_by"]] ?? "?",
-          reason: try openAdministrativeReason(db, [UInt8](row["reason"] as Data), domain: "haven.erasure.reason.v1", id: id))
+          reason: try openReason(db, [UInt8](row["reason"] as Data), kind: .erasure, id: id))
       }
     }
   }
@@ -102,11 +102,14 @@ extension VaultSession {
     // secure_delete on, SQLite overwrites the freed content with zeros.
     try db.execute(sql: "DELETE FROM survivors WHERE id = ?", arguments: [survivorID])
     guard db.changesCount == 1 else { throw VaultError.notFound(kind: "survivor", name: "#\(survivorID)") }
+    // Lifted holds go too: their reasons may describe the person. The log keeps that a hold was
+    // placed and lifted, by whom and when, never why.
+    try db.execute(sql: "DELETE FROM legal_holds WHERE survivor_id = ?", arguments: [survivorID])
     try db.execute(
       sql: "INSERT INTO erasures (survivor_id, erased_at, erased_by, reason) VALUES (?, ?, ?, ?)",
       arguments: [
         survivorID, Timestamp.now(), user.id,
-        Data(try sealAdministrativeReason(db, reason, domain: "haven.erasure.reason.v1", id: survivorID)),
+        Data(try sealReason(reason, kind: .erasure, id: survivorID)),
       ])
   }
 

@@ -20,7 +20,7 @@ extension VaultSession {
       try db.execute(
         sql: "INSERT INTO legal_holds (id, survivor_id, referral_id, reason, placed_by, placed_at) VALUES (?, ?, ?, ?, ?, ?)",
         arguments: [
-          id, row.id, referral, Data(try sealAdministrativeReason(db, reason, domain: "haven.hold.reason.v1", id: id)), user.id,
+          id, row.id, referral, Data(try sealReason(reason, kind: .hold, id: id)), user.id,
           Timestamp.now(),
         ])
       return id
@@ -60,29 +60,8 @@ extension VaultSession {
       let id: Int64 = row["id"]
       return LegalHold(
         id: id, survivorID: row["survivor_id"], referralID: row["referral_id"],
-        reason: try openAdministrativeReason(db, [UInt8](row["reason"] as Data), domain: "haven.hold.reason.v1", id: id),
+        reason: try openReason(db, [UInt8](row["reason"] as Data), kind: .hold, id: id),
         placedBy: names[row["placed_by"]] ?? "?", placedAt: row["placed_at"])
-    }
-  }
-
-  /// Reasons for holds and erasures: sealed under the audit reason key, so admins and auditors
-  /// (who hold the audit key) read them and a copied file does not reveal them.
-  func sealAdministrativeReason(_ db: Database, _ reason: String, domain: String, id: Int64) throws -> [UInt8] {
-    FieldEnvelope.seal(
-      Array(reason.utf8), key: try auditReasonKey(db).key,
-      context: AssociatedData.encode(domain: domain, [.bytes(metadata.vaultID), .integer(id)]))
-  }
-
-  func openAdministrativeReason(_ db: Database, _ envelope: [UInt8], domain: String, id: Int64) throws -> String {
-    do {
-      let bytes = try FieldEnvelope.open(
-        envelope, key: try auditReasonKey(db).key,
-        context: AssociatedData.encode(domain: domain, [.bytes(metadata.vaultID), .integer(id)]))
-      return String(decoding: bytes, as: UTF8.self)
-    } catch let error as VaultError {
-      throw error
-    } catch {
-      throw VaultError.fieldAuthenticationFailed(table: domain, recordID: id, field: "reason")
     }
   }
 }

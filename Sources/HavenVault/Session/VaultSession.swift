@@ -11,6 +11,7 @@ public final class VaultSession: @unchecked Sendable {
   let teamKeys = KeyCache<TeamKeyPurpose>()
   let auditKeys = KeyCache<PseudonymKeyPurpose>()
   let auditReasonKeys = KeyCache<AuditReasonKeyPurpose>()
+  var heldAuditReasonPair: HeldBoxKeyPair?
   /// Why the user is accessing records this session (`--reason`); recorded, encrypted for
   /// auditors, in every audit entry the session writes.
   public var accessReason: String?
@@ -87,14 +88,9 @@ public final class VaultSession: @unchecked Sendable {
     _ db: Database, action: AuditAction, target: String? = nil, subject: String? = nil, outcome: AuditOutcome = .ok,
     detail: String? = nil, breakGlass: Bool = false
   ) throws {
-    var sealedReason: ((Int64) -> [UInt8]?) = { _ in nil }
+    var sealedReason: ((Int64) throws -> [UInt8]?) = { _ in nil }
     if let reason = accessReason {
-      let key = try auditReasonKey(db)
-      sealedReason = { seq in
-        FieldEnvelope.seal(
-          Array(reason.utf8), key: key.key,
-          context: AssociatedData.encode(domain: "haven.audit.reason.v1", [.bytes(self.metadata.vaultID), .integer(seq)]))
-      }
+      sealedReason = { seq in try self.sealReason(reason, kind: .access, id: seq) }
     }
     try auditWriter.append(
       db, actor: user.id, action: action, target: target, subject: subject, outcome: outcome, detail: detail,

@@ -284,9 +284,10 @@ enum VaultMigrations {
           """)
     }
     migrator.registerMigration("v6-signed-directory") { db in
-      // The directory chain (docs/FORMAT.md, "Directory"): who may hold which key, as signed
-      // entries. Grants gain their granter's signature. A vault upgraded from format 5 has no
-      // entries until an admin's first unlock writes the anchor.
+      // The directory chain (docs/FORMAT.md section 17): who may hold which key, as signed
+      // entries. Grants gain their granter's signature, and a kind for the audit reason key
+      // (rebuilt: SQLite cannot change a CHECK constraint in place). A vault upgraded from
+      // format 5 has no entries until an admin's first unlock writes the anchor.
       try db.execute(
         sql: """
           CREATE TABLE directory_entries (
@@ -295,8 +296,25 @@ enum VaultMigrations {
             signature BLOB NOT NULL CHECK (length(signature) = 64),
             recorded_at TEXT NOT NULL
           );
-          ALTER TABLE key_grants ADD COLUMN directory_length INTEGER;
-          ALTER TABLE key_grants ADD COLUMN granter_signature BLOB;
+          CREATE TABLE key_grants_v6 (
+            id INTEGER PRIMARY KEY,
+            key_kind TEXT NOT NULL CHECK (key_kind IN ('team', 'statistics', 'audit', 'audit-reason')),
+            team_id INTEGER REFERENCES teams(id),
+            key_version INTEGER NOT NULL,
+            recipient_user_id INTEGER REFERENCES users(id),
+            sealed_key BLOB NOT NULL,
+            granted_by INTEGER REFERENCES users(id),
+            granted_at TEXT NOT NULL,
+            directory_length INTEGER,
+            granter_signature BLOB
+          );
+          INSERT INTO key_grants_v6 (id, key_kind, team_id, key_version, recipient_user_id, sealed_key, granted_by, granted_at)
+            SELECT id, key_kind, team_id, key_version, recipient_user_id, sealed_key, granted_by, granted_at FROM key_grants;
+          DROP TABLE key_grants;
+          ALTER TABLE key_grants_v6 RENAME TO key_grants;
+          CREATE UNIQUE INDEX key_grants_unique
+            ON key_grants(key_kind, ifnull(team_id, 0), key_version, ifnull(recipient_user_id, 0));
+          ALTER TABLE audit_entries ADD COLUMN actor_salt BLOB;
           UPDATE vault_meta SET format_version = 6;
           """)
     }
