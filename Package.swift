@@ -29,6 +29,8 @@ let package = Package(
       providers: [.apt(["libsodium-dev"])]
     ),
     .target(name: "HavenCrypto", dependencies: ["CSodium"]),
+    // prctl(2) for the CLI's process hardening (variadic in C, so not callable from Swift).
+    .target(name: "CProcessControl"),
     .target(
       name: "HavenVault",
       dependencies: ["HavenCrypto", .product(name: "GRDB", package: "GRDB.swift")]
@@ -44,7 +46,7 @@ let package = Package(
     .executableTarget(
       name: "HavenCLI",
       dependencies: [
-        "HavenVault", "HavenCrypto", "HavenImport", "HavenExport",
+        "HavenVault", "HavenCrypto", "HavenImport", "HavenExport", "CProcessControl",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -71,7 +73,9 @@ let package = Package(
     .testTarget(
       name: "HavenCLITests",
       // HavenCrypto only to play an attacker who recomputes digests; the commands run as a process.
-      dependencies: ["HavenCrypto", .product(name: "GRDB", package: "GRDB.swift")]
+      dependencies: ["HavenCrypto", .product(name: "GRDB", package: "GRDB.swift")],
+      // A format-5 vault the tests copy and open by path (DirectoryUpgradeTests).
+      exclude: ["Fixtures"]
     ),
   ],
   swiftLanguageModes: [.v6]

@@ -5,6 +5,7 @@
 # restore. Prints wall time and peak resident memory. A measurement, not a test. Importing N
 # survivors takes a while (about 4 minutes per 100,000).
 set -euo pipefail
+umask 077  # passphrase files must be private: haven refuses shared ones
 N="${N:-100000}"
 . "$(dirname "$0")/lib/measurement-vault.sh"
 printf 'measurement reporting passphrase\n' > "$WORK/rita.pw"

@@ -3,6 +3,7 @@
 # build, against the floor measured in the same run: the same process doing everything but the
 # unlock (`haven --version`). Reports the median of RUNS runs. Not a test: a measurement.
 set -euo pipefail
+umask 077  # passphrase files must be private: haven refuses shared ones
 RUNS="${RUNS:-7}"
 SCRATCH="${SCRATCH:-.build}"
 swift build -c release --scratch-path "$SCRATCH" >/dev/null

@@ -21,13 +21,30 @@ enum PassphraseSource {
   private static func obtain(file: String?, environment: String, prompt: String, confirm: Bool) throws -> Passphrase {
     do {
       if let file {
-        return try InputFile.withDescriptor(file, purpose: "passphrase file") { try Passphrase.read(fromFileDescriptor: $0) }
+        return try InputFile.withDescriptor(file, purpose: "passphrase file") { descriptor in
+          try refuseIfShared(descriptor, path: file)
+          return try Passphrase.read(fromFileDescriptor: descriptor)
+        }
       }
-      if let fromEnvironment = try Passphrase.fromEnvironment(environment) { return fromEnvironment }
+      if let fromEnvironment = try EnvironmentPassphrases.take(environment) { return fromEnvironment }
       return try TerminalPrompt.readPassphrase(prompt: prompt, confirm: confirm)
     } catch let error as CryptoError {
       if case .unusablePassphrase(let reason) = error { throw VaultError.unusablePassphrase(reason) }
       throw error
+    }
+  }
+
+  /// Like ssh with a private key: a passphrase file that group or others may read (or write) is
+  /// refused, because anyone who can read it can unlock as you.
+  private static func refuseIfShared(_ descriptor: Int32, path: String) throws {
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else { return }
+    let shared = status.st_mode & 0o077
+    guard shared == 0 else {
+      throw CommandLineFailure(
+        message:
+          "the passphrase file \(path) is accessible by group or others (mode \(String(status.st_mode & 0o777, radix: 8))): refusing to use it",
+        hint: "chmod 600 \(path)", exitCode: HavenExitCode.permissionDenied)
     }
   }
 }

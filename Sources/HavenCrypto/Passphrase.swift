@@ -57,6 +57,25 @@ public struct Passphrase: ~Copyable, @unchecked Sendable {
     return try validated(buffer: buffer, length: length)
   }
 
+  /// Takes a passphrase out of the environment: copies it into guarded memory, then overwrites the
+  /// variable's bytes in place (the process's initial environment block, which is what
+  /// `/proc/PID/environ` shows) and removes the variable, so it is readable for no longer than
+  /// start-up takes. The parent process's environment still holds it (docs/cli.md).
+  public static func takeFromEnvironment(_ name: String) throws(CryptoError) -> Passphrase? {
+    guard let value = getenv(name) else { return nil }
+    let length = strlen(value)
+    defer {
+      memset(value, 0, length)
+      unsetenv(name)
+    }
+    guard length <= maximumByteCount else {
+      throw .unusablePassphrase("it is longer than \(maximumByteCount) bytes")
+    }
+    let buffer = try SecureBytes(count: maximumByteCount + 1)
+    buffer.withUnsafeMutableBytes { $0.baseAddress!.copyMemory(from: value, byteCount: length) }
+    return try validated(buffer: buffer, length: length)
+  }
+
   /// Copies a passphrase held in a `String`. The `String` itself cannot be wiped, so this is for
   /// tests and in-process callers that already hold it; the CLI never uses it.
   public init(copying text: String) throws(CryptoError) {

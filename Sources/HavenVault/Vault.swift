@@ -158,7 +158,9 @@ public final class Vault: @unchecked Sendable {
         throw VaultError.keyFileDamaged(user: user.name, reason: "it does not match the digest recorded in the vault")
       }
       let keys = try file.open(passphrase: passphrase)
-      let session = try VaultSession.verifyingDirectory(vault: self, user: user, keys: keys)
+      if let pins { try database.read { db in try pins.checkRoot(db, vaultID: metadata.vaultID) } }
+      let session = try VaultSession.verifyingDirectory(
+        vault: self, user: user, keys: keys, verifiedUpTo: pins?.verifiedPrefix(vaultID: metadata.vaultID))
       if let pins, let root = VaultRoot.of(session.unlockedDirectory, metadata: metadata) {
         try pins.check(session.unlockedDirectory, root: root)
       }

@@ -89,7 +89,7 @@ struct BadInputTests {
   func emptyPassphrase() throws {
     let cli = try CLIFixture()
     let empty = cli.root.appendingPathComponent("empty.pw").path
-    #expect(FileManager.default.createFile(atPath: empty, contents: Data()))
+    #expect(FileManager.default.createFile(atPath: empty, contents: Data(), attributes: [.posixPermissions: 0o600]))
     expectFailure(try cli.run(["status", "--user", "ada", "--passphrase-file", empty]), 64, "passphrase refused: it is empty")
     expectFailure(try cli.run(["status", "--user", "ada"], detached: true), 64, "no passphrase")
   }
@@ -98,11 +98,13 @@ struct BadInputTests {
   func oddPassphrases() throws {
     let cli = try CLIFixture()
     let long = cli.root.appendingPathComponent("long.pw").path
-    #expect(FileManager.default.createFile(atPath: long, contents: Data(repeating: 0x61, count: 5000)))
+    #expect(
+      FileManager.default.createFile(
+        atPath: long, contents: Data(repeating: 0x61, count: 5000), attributes: [.posixPermissions: 0o600]))
     expectFailure(try cli.run(["status", "--user", "ada", "--passphrase-file", long]), 64, "longer than 1024 bytes")
     let binary = cli.root.appendingPathComponent("binary.pw").path
     let invalidUTF8 = Data([0xff, 0xfe, 0x00, 0xc3, 0x28, 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86])
-    #expect(FileManager.default.createFile(atPath: binary, contents: invalidUTF8))
+    #expect(FileManager.default.createFile(atPath: binary, contents: invalidUTF8, attributes: [.posixPermissions: 0o600]))
     expectFailure(try cli.run(["status", "--user", "ada", "--passphrase-file", binary]), 77, "wrong passphrase")
   }
 

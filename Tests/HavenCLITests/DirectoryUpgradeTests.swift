@@ -15,6 +15,8 @@ struct DirectoryUpgradeTests {
     let work = FileManager.default.temporaryDirectory.appendingPathComponent("haven-f5-\(UUID().uuidString)")
     try FileManager.default.copyItem(at: Self.fixture, to: work)
     defer { try? FileManager.default.removeItem(at: work) }
+    // A git checkout does not keep the fixture's 0600 modes.
+    for user in ["ada", "wendy", "will", "rita", "audrey"] { chmod(work.appendingPathComponent("\(user).pw").path, 0o600) }
     let vault = work.appendingPathComponent("vault").path
     func run(_ user: String, _ arguments: [String]) throws -> HavenProcess.Result {
       try HavenProcess.run(

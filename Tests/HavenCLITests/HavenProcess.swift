@@ -63,6 +63,8 @@ final class CLIFixture {
     try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     try (CLIFixture.adminSecret + "\n").write(toFile: adminFile, atomically: true, encoding: .utf8)
     try (CLIFixture.workerSecret + "\n").write(toFile: workerFile, atomically: true, encoding: .utf8)
+    // Passphrase files must be private (haven refuses one that group or others can read).
+    for file in [adminFile, workerFile] { chmod(file, 0o600) }
     if initialise {
       let result = try run([
         "init", "--admin", "ada", "--kdf", "interactive", "--passphrase-file", adminFile, "--recovery-key-out", recoveryFile,

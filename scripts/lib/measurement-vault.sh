@@ -2,6 +2,7 @@
 # worker of both demo teams (mira), the demo services, and the `as USER PASSFILE ...` helper.
 # Sourced, not run. Sets HAVEN, SYNTH, WORK and HAVEN_VAULT.
 SCRATCH="${SCRATCH:-.build}"
+umask 077  # passphrase files must be private: haven refuses shared ones
 swift build -c release --scratch-path "$SCRATCH" >/dev/null
 HAVEN="$SCRATCH/release/haven"
 SYNTH="$SCRATCH/release/haven-synth"

@@ -114,6 +114,7 @@ enum CommandBenchmarks {
         let scratch = copy + ".work"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         try (BenchmarkVault.passphrase + "\n").write(toFile: scratch + "/passphrase", atomically: true, encoding: .utf8)
+        chmod(scratch + "/passphrase", 0o600)  // haven refuses a passphrase file others can read
         try run(BenchmarkSettings.haven, ["keygen", "--out", scratch + "/recipient"])
         work.value = scratch
       } teardown: {

@@ -180,43 +180,66 @@ public struct AuditVerifier {
     // Who wrote the entries since the last checkpoint (failed unlocks aside): the next
     // checkpoint must be signed by that one user, who wrote them in one transaction.
     var rangeActors = Set<Int64>()
-    let rows = try Row.fetchCursor(db, sql: "SELECT \(AuditEntry.orderedColumns) FROM audit_entries ORDER BY seq")
-    while let row = try rows.next() {
-      let entry = AuditEntry(positional: row)
-      let expected = Int64(frontier.size) + 1
-      if entry.seq != expected {
-        fail("entry \(expected) is missing: the log jumps from entry \(expected - 1) to \(entry.seq) (deleted or renumbered)")
-      }
-      let leafHash = entry.leafHash
-      if let stored = row[10] as Data?, !stored.elementsEqual(leafHash) {
-        fail("entry \(entry.seq) was altered: its content no longer matches its recorded leaf hash")
-      }
-      frontier.append(leafHash: leafHash)
-      if witnessText != nil { leaves.append(leafHash) }
-      if let checkpoint = checkpoints[frontier.size] {
-        if checkpoint.root != frontier.root {
-          fail(
-            "entries \(lastSignedSize + 1)-\(frontier.size) do not match the checkpoint signed at size \(frontier.size) by \(checkpoint.signer): "
-              + "an entry in that range was altered, inserted, deleted or reordered")
+    func isFailedUnlock(_ entry: AuditEntry) -> Bool {
+      entry.action == AuditAction.unlock.rawValue && entry.outcome == AuditOutcome.failed.rawValue
+    }
+    func consume(_ pending: PendingLeafHashes) {
+      let hashes = pending.wait()
+      for (index, entry) in pending.entries.enumerated() {
+        let expected = Int64(frontier.size) + 1
+        if entry.seq != expected {
+          fail("entry \(expected) is missing: the log jumps from entry \(expected - 1) to \(entry.seq) (deleted or renumbered)")
         }
-        if let signerID = checkpoint.signerID, let other = rangeActors.first(where: { $0 != signerID }) {
-          fail(
-            "the checkpoint of size \(frontier.size) is signed by \(checkpoint.signer) (\(checkpoint.fingerprint)) but entries "
-              + "\(lastSignedSize + 1)-\(frontier.size) include user \(other)'s (rule: a checkpoint is signed by the actor of "
-              + "the entries it covers)")
+        let leafHash = hashes[index]
+        if let stored = pending.stored[index], stored != leafHash {
+          fail("entry \(entry.seq) was altered: its content no longer matches its recorded leaf hash")
         }
-        lastSignedSize = frontier.size
-        tailIsFailedUnlocks = true
-        rangeActors = []
-      } else if !(entry.action == AuditAction.unlock.rawValue && entry.outcome == AuditOutcome.failed.rawValue) {
-        tailIsFailedUnlocks = false
-      }
-      if !(entry.action == AuditAction.unlock.rawValue && entry.outcome == AuditOutcome.failed.rawValue),
-        let actor = entry.actorUserID, checkpoints[frontier.size] == nil
-      {
-        rangeActors.insert(actor)
+        frontier.append(leafHash: leafHash)
+        if witnessText != nil { leaves.append(leafHash) }
+        let failedUnlock = isFailedUnlock(entry)
+        if !failedUnlock, let actor = entry.actorUserID { rangeActors.insert(actor) }
+        if let checkpoint = checkpoints[frontier.size] {
+          if checkpoint.root != frontier.root {
+            fail(
+              "entries \(lastSignedSize + 1)-\(frontier.size) do not match the checkpoint signed at size \(frontier.size) by \(checkpoint.signer): "
+                + "an entry in that range was altered, inserted, deleted or reordered")
+          }
+          if let signerID = checkpoint.signerID, let other = rangeActors.first(where: { $0 != signerID }) {
+            fail(
+              "the checkpoint of size \(frontier.size) is signed by \(checkpoint.signer) (\(checkpoint.fingerprint)) but entries "
+                + "\(lastSignedSize + 1)-\(frontier.size) include user \(other)'s (rule: a checkpoint is signed by the actor of "
+                + "the entries it covers)")
+          }
+          lastSignedSize = frontier.size
+          tailIsFailedUnlocks = true
+          rangeActors = []
+        } else if !failedUnlock {
+          tailIsFailedUnlocks = false
+        }
       }
     }
+    // Rows are decoded here in batches; each batch is hashed on the other cores while the next
+    // is read, then checked in order.
+    let batchSize = 8192
+    var inFlight: PendingLeafHashes?
+    var entries: [AuditEntry] = []
+    var stored: [[UInt8]?] = []
+    entries.reserveCapacity(batchSize)
+    stored.reserveCapacity(batchSize)
+    let rows = try Row.fetchCursor(db, sql: "SELECT \(AuditEntry.orderedColumns) FROM audit_entries ORDER BY seq")
+    while let row = try rows.next() {
+      entries.append(AuditEntry(positional: row))
+      stored.append((row[10] as Data?).map { [UInt8]($0) })
+      if entries.count == batchSize {
+        let next = PendingLeafHashes.begin(entries, stored: stored)
+        if let inFlight { consume(inFlight) }
+        inFlight = next
+        entries.removeAll(keepingCapacity: true)
+        stored.removeAll(keepingCapacity: true)
+      }
+    }
+    if let inFlight { consume(inFlight) }
+    if !entries.isEmpty { consume(PendingLeafHashes.begin(entries, stored: stored)) }
     let size = frontier.size
     if let beyond = checkpoints.keys.filter({ $0 > size }).min() {
       fail(

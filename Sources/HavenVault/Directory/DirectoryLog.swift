@@ -6,13 +6,21 @@ import HavenCrypto
 /// replays them, verifying every signature and rule, into a `DirectoryState`.
 enum DirectoryLog {
   /// Replays the whole chain. A vault upgraded from format 5 and not yet anchored has none.
-  static func load(_ db: Database, vaultID: [UInt8]) throws -> DirectoryState {
-    try extend(DirectoryState(vaultID: vaultID), db)
+  static func load(_ db: Database, vaultID: [UInt8], verifiedUpTo prefix: DirectoryPrefix? = nil) throws -> DirectoryState {
+    try extend(DirectoryState(vaultID: vaultID), db, verifiedUpTo: prefix)
+  }
+
+  static func isEmpty(_ db: Database) throws -> Bool {
+    try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM directory_entries)") ?? false)
   }
 
   /// Applies the entries written since `state` was built, after checking that its last entry is
   /// still the one it saw (a chain cut back or rewritten under a running process is refused).
-  static func extend(_ state: DirectoryState, _ db: Database) throws -> DirectoryState {
+  static func extend(
+    _ state: DirectoryState, _ db: Database, verifiedUpTo prefix: DirectoryPrefix? = nil
+  ) throws
+    -> DirectoryState
+  {
     var state = state
     if state.length > 0 {
       guard
@@ -35,12 +43,17 @@ enum DirectoryLog {
           body: [UInt8](row["body"] as Data), signature: [UInt8](row["signature"] as Data), vaultID: state.vaultID),
         entry.seq == seq
       else { throw VaultError.databaseDamaged("directory entry \(seq) is not a well-formed entry of this vault") }
+      let vouched = prefix.map { seq <= $0.length } ?? false
       do {
-        try state.apply(entry)
+        try state.apply(entry, signatureChecked: vouched)
       } catch {
         throw VaultError.databaseDamaged(error.message)
       }
+      if let prefix, seq == prefix.length, state.head != prefix.head {
+        throw VaultError.databaseDamaged(prefix.rewritten)
+      }
     }
+    if let prefix, state.length < prefix.length { throw VaultError.databaseDamaged(prefix.rewritten) }
     return state
   }
 
@@ -67,5 +80,19 @@ enum DirectoryLog {
       let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, body FROM directory_entries ORDER BY seq DESC LIMIT 1"))
     else { return nil }
     return (row["seq"], SHA256.hash([UInt8](row["body"] as Data)))
+  }
+}
+
+/// How far this workstation verified a vault's directory before (its pin): the length and the
+/// hash of the last entry then. Entries up to it need no signature check if the chain still
+/// reaches that head; a chain that no longer does was rolled back or rewritten.
+struct DirectoryPrefix: Equatable {
+  let length: Int64
+  let head: [UInt8]
+  let pins: String
+
+  var rewritten: String {
+    "its signed directory no longer contains entry \(length) as this workstation verified it (\(pins)): "
+      + "the vault was rolled back to an older copy or its history rewritten"
   }
 }

@@ -6,11 +6,12 @@ extension VaultSession {
   /// Builds the session of a user whose key file has opened, after replaying the signed
   /// directory and checking the tables and the latest checkpoint against it. A vault upgraded
   /// from format 5 is anchored here by its first admin to unlock; until then no one else may.
-  static func verifyingDirectory(vault: Vault, user: UserRecord, keys: consuming UserKeyPairs) throws -> VaultSession {
+  static func verifyingDirectory(
+    vault: Vault, user: UserRecord, keys: consuming UserKeyPairs, verifiedUpTo prefix: DirectoryPrefix? = nil
+  ) throws -> VaultSession {
     let vaultID = vault.metadata.vaultID
-    let loaded = try vault.database.read { db in try DirectoryLog.load(db, vaultID: vaultID) }
-    let session = VaultSession(vault: vault, user: user, keys: keys, directory: loaded)
-    if loaded.length == 0 {
+    let session = VaultSession(vault: vault, user: user, keys: keys, directory: DirectoryState(vaultID: vaultID))
+    if try vault.database.read(DirectoryLog.isEmpty) {
       guard user.role == .admin else {
         throw VaultError.permissionDenied(
           action: "unlock",
@@ -21,7 +22,7 @@ extension VaultSession {
       try session.transaction { db in try DirectoryAnchor.write(db, session: session) }
     }
     try vault.database.read { db in
-      let state = try DirectoryLog.load(db, vaultID: vaultID)
+      let state = try DirectoryLog.load(db, vaultID: vaultID, verifiedUpTo: prefix)
       guard let signed = state.activeUser(user.id), signed.name == user.name, signed.role == user.role,
         signed.box == session.keys.box.publicKey, signed.signing == session.keys.signing.publicKey
       else {

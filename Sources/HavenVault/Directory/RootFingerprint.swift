@@ -21,19 +21,27 @@ public struct VaultRoot: Sendable, Equatable {
 
   static func of(_ directory: DirectoryState, metadata: VaultMetadata) -> VaultRoot? {
     guard let root = directory.rootEntry, let admin = directory.users[root.author] else { return nil }
-    let digest = SHA256.hash(root.body(vaultID: directory.vaultID))
-    let hex = Hex.encode(Array(digest.prefix(16)))
+    var anchored = false
+    if case .anchor = root.event { anchored = true }
+    return VaultRoot(
+      fingerprint: fingerprint(ofRootBody: root.body(vaultID: directory.vaultID)), vaultID: Hex.encode(directory.vaultID),
+      origin: AuditLog.origin(metadata), admin: admin.name, adminSigningKey: KeyFingerprint.of(admin.signing),
+      recoveryKey: directory.recovery.map(KeyFingerprint.of) ?? "-",
+      statisticsKey: directory.statistics.map(KeyFingerprint.of) ?? "-", anchored: anchored)
+  }
+
+  static func fingerprint(ofRootBody body: [UInt8]) -> String {
+    let hex = Hex.encode(Array(SHA256.hash(body).prefix(16)))
     let groups = stride(from: 0, to: hex.count, by: 4).map { offset -> String in
       let start = hex.index(hex.startIndex, offsetBy: offset)
       return String(hex[start..<hex.index(start, offsetBy: 4)])
     }
-    var anchored = false
-    if case .anchor = root.event { anchored = true }
-    return VaultRoot(
-      fingerprint: "haven-root-" + groups.joined(separator: "-"), vaultID: Hex.encode(directory.vaultID),
-      origin: AuditLog.origin(metadata), admin: admin.name, adminSigningKey: KeyFingerprint.of(admin.signing),
-      recoveryKey: directory.recovery.map(KeyFingerprint.of) ?? "-",
-      statisticsKey: directory.statistics.map(KeyFingerprint.of) ?? "-", anchored: anchored)
+    return "haven-root-" + groups.joined(separator: "-")
+  }
+
+  /// The fingerprint of the stored entry 1, before anything else is replayed; nil if none.
+  static func storedFingerprint(_ db: Database) throws -> String? {
+    try Data.fetchOne(db, sql: "SELECT body FROM directory_entries WHERE seq = 1").map { fingerprint(ofRootBody: [UInt8]($0)) }
   }
 
   /// The text `haven init` writes for `Keys/`: public facts only.
@@ -130,6 +138,20 @@ public struct RootPins: Sendable {
     } catch {
       throw .cannotCreate(path: path, reason: "cannot write the pinned roots")
     }
+  }
+
+  /// Refuses a vault whose entry 1 is not the root pinned for its id, before anything else is
+  /// read from its directory.
+  func checkRoot(_ db: Database, vaultID: [UInt8]) throws {
+    let id = Hex.encode(vaultID)
+    guard let pinned = read()[id]?.fingerprint, let found = try VaultRoot.storedFingerprint(db), found != pinned else { return }
+    throw VaultError.rootChanged(vaultID: id, pinned: pinned, found: found, pins: path)
+  }
+
+  /// What this workstation verified of a vault's directory before, if it pinned it.
+  func verifiedPrefix(vaultID: [UInt8]) -> DirectoryPrefix? {
+    guard let pin = read()[Hex.encode(vaultID)], let head = Hex.decode(pin.head), pin.length > 0 else { return nil }
+    return DirectoryPrefix(length: pin.length, head: head, pins: path)
   }
 
   /// Checks a vault's directory against its pin, then records how far it now reaches. Holds an

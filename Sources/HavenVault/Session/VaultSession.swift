@@ -30,6 +30,7 @@ public final class VaultSession: @unchecked Sendable {
 
   /// The signed directory as verified at unlock; `directory(_:)` extends it with later entries.
   var unlockedDirectory: DirectoryState
+  private var cachedDirectory: DirectoryState?
 
   init(vault: Vault, user: UserRecord, keys: consuming UserKeyPairs, directory: DirectoryState) {
     self.vault = vault
@@ -39,9 +40,16 @@ public final class VaultSession: @unchecked Sendable {
   }
 
   /// The directory as it stands in this transaction: the one verified at unlock, extended by
-  /// (and checked against) whatever was appended since.
+  /// (and checked against) whatever was appended since. Lookups ask for it on every call, so the
+  /// extended state is kept for the rest of the transaction while the chain's length is unchanged
+  /// (entries are only ever appended; each write transaction starts from a fresh extension).
   func directory(_ db: Database) throws -> DirectoryState {
-    try DirectoryLog.extend(unlockedDirectory, db)
+    let length = try Int64.fetchOne(db.cachedStatement(sql: "SELECT ifnull(max(seq), 0) FROM directory_entries")) ?? 0
+    if let cachedDirectory, cachedDirectory.length == length { return cachedDirectory }
+    let base = cachedDirectory.map { $0.length < length ? $0 : unlockedDirectory } ?? unlockedDirectory
+    let extended = try DirectoryLog.extend(base, db)
+    cachedDirectory = extended
+    return extended
   }
 
   /// Appends a directory entry signed by this user, in the caller's transaction.
@@ -64,7 +72,9 @@ public final class VaultSession: @unchecked Sendable {
   /// audit tree signed with the user's Ed25519 key if `body` appended entries. Entries are
   /// appended through one `AuditWriter` per transaction (`auditWriter`).
   func signedWrite<T>(_ body: (Database) throws -> T) throws -> T {
-    try vault.database.write { db in
+    cachedDirectory = nil
+    defer { cachedDirectory = nil }
+    return try vault.database.write { db in
       let writer = AuditWriter()
       activeWriter = writer
       defer { activeWriter = nil }

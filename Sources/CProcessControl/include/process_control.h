@@ -1,0 +1,13 @@
+#ifndef HAVEN_PROCESS_CONTROL_H
+#define HAVEN_PROCESS_CONTROL_H
+
+/// prctl(2) is variadic, so Swift cannot call it: these wrap the two uses Haven makes of it.
+
+/// Marks the process non-dumpable: no core dump, and another process of the same user can
+/// neither ptrace it nor read /proc/PID/mem or /proc/PID/environ. Returns 0 on success.
+int haven_set_not_dumpable(void);
+
+/// 1 if the process is dumpable, 0 if not, -1 on error.
+int haven_is_dumpable(void);
+
+#endif
