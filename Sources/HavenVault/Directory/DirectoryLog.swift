@@ -93,6 +93,7 @@ struct DirectoryPrefix: Equatable {
 
   var rewritten: String {
     "its signed directory no longer contains entry \(length) as this workstation verified it (\(pins)): "
-      + "the vault was rolled back to an older copy or its history rewritten"
+      + "the vault was rolled back to an older copy or its history rewritten (if you restored an older backup on "
+      + "purpose, remove this vault's line from that file and unlock again)"
   }
 }

@@ -174,7 +174,8 @@ public struct RootPins: Sendable {
       else {
         throw .databaseDamaged(
           "its signed directory no longer contains entry \(pinned.length) as this workstation saw it "
-            + "(\(path)): the vault was rolled back to an older copy or its history rewritten")
+            + "(\(path)): the vault was rolled back to an older copy or its history rewritten (if you restored an older "
+            + "backup on purpose, remove this vault's line from that file and unlock again)")
       }
       guard pinned != current else { return }
     }
