@@ -234,7 +234,9 @@ struct DirectoryAttackTests {
     try admin.setBreakGlassRoles([.worker])
     try admin.removeUser("will")
     try admin.deliverWithRecoveryKey(fixture.recoveryKey())
-    for user in ["wendy", "mallory", "rita", "audrey"] { _ = try fixture.unlock(user) }
+    try fixture.unlock("mallory").changePassphrase(to: Passphrase(copying: "mallory's second passphrase"))
+    _ = try fixture.unlock("mallory", "mallory's second passphrase")
+    for user in ["wendy", "rita", "audrey"] { _ = try fixture.unlock(user) }
     let wendy = try fixture.unlock("wendy")
     var details = SurvivorDetails(name: "Testperson Legit")
     details.dateOfBirth = try CalendarDate(parsing: "2008-01-02")

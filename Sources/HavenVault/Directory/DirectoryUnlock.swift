@@ -37,6 +37,20 @@ extension VaultSession {
   }
 }
 
+extension VaultSession {
+  /// The vault's statistics and recovery public keys as the signed directory holds them (the
+  /// `vault_meta` copies are checked at unlock; these are what anything is sealed to).
+  func signedStatisticsKey() throws -> BoxPublicKey {
+    guard let key = unlockedDirectory.statistics else { throw VaultError.databaseDamaged("no signed statistics key") }
+    return key
+  }
+
+  func signedRecoveryKey() throws -> BoxPublicKey {
+    guard let key = unlockedDirectory.recovery else { throw VaultError.databaseDamaged("no signed recovery key") }
+    return key
+  }
+}
+
 /// The newest signed checkpoint must name the directory as it stands, and be signed by a key the
 /// directory says was valid then: directory entries cut from the end, or added without a
 /// signature, show up here at every unlock (the full check of the log is `haven audit verify`).

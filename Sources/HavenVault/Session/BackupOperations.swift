@@ -40,8 +40,9 @@ extension VaultSession {
     let generation = try BackupGenerationID.random()
     let key: SecretKey<BackupGenerationKeyPurpose>
     do { key = try SecretKey.random() } catch { throw .storageFailure("no random bytes for a backup key") }
-    try keyring.store(
-      key, generation: generation, vaultID: metadata.vaultID, recovery: metadata.recoveryPublicKey, createdAt: Timestamp.now())
+    let recovery: BoxPublicKey
+    do { recovery = try signedRecoveryKey() } catch { throw VaultError.wrapping(error) }
+    try keyring.store(key, generation: generation, vaultID: metadata.vaultID, recovery: recovery, createdAt: Timestamp.now())
     do {
       let copy = try consistentCopy(workDirectory: workDirectory)
       return VaultSnapshot(

@@ -112,7 +112,7 @@ extension VaultSession {
   func newCaseKeys(_ db: Database, team: TeamRecord, survivorID: Int64) throws -> NewCaseKeys {
     let created = try createRecordKey(db, team: team, for: RecordBinding(table: "survivor", recordID: survivorID))
     let agreed = try HybridKeyAgreement.agree(
-      with: metadata.statisticsPublicKey, label: CaseKeys.statisticsLabel, as: StatisticsFieldKeyPurpose.self)
+      with: try signedStatisticsKey(), label: CaseKeys.statisticsLabel, as: StatisticsFieldKeyPurpose.self)
     let wrappedStatistics = FieldEnvelope.sealKey(
       agreed.key, key: created.key,
       context: CaseKeys.statisticsKeyContext(vaultID: metadata.vaultID, survivorID: survivorID, keyVersion: 1))

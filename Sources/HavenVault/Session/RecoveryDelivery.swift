@@ -9,7 +9,7 @@ extension VaultSession {
   @discardableResult
   public func deliverWithRecoveryKey(_ recoveryKey: consuming RecoveryKey) throws(VaultError) -> Int {
     try authorize(.useRecoveryKey, action: .recoveryUse, target: "vault")
-    guard recoveryKey.publicKey == metadata.recoveryPublicKey else {
+    guard recoveryKey.publicKey == unlockedDirectory.recovery else {
       try recordDenied(.recoveryUse, target: "vault", detail: "recovery key of another vault")
       throw .recoveryKeyInvalid("it is not this vault's recovery key")
     }
