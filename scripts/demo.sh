@@ -49,6 +49,10 @@ as ada team add-member stovewood mira
 for service in trauma-service specialist-counselling isva-service family-support; do
   as ada service add "$service" >/dev/null
 done
+# District is a statistical field, so it comes from a closed list (local authorities, ONS codes).
+for district in Barnsley:E08000016 Doncaster:E08000017 Rotherham:E08000018 Sheffield:E08000019 Leeds:E08000035; do
+  as ada district add "${district%%:*}" --code "${district##*:}" >/dev/null
+done
 as ada service list
 as ada team list
 

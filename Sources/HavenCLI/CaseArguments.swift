@@ -35,8 +35,15 @@ enum CaseInput {
 
   /// Reads a notes file as UTF-8 text (notes are case content, so they never come from argv,
   /// where other users of the machine could see them).
+  /// Reads a notes file, refusing one over the 1 MiB limit for notes before reading it.
   static func text(fromFile path: String?) throws -> String? {
     guard let path else { return nil }
+    let limit = FieldText.Kind.longText.byteLimit
+    if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > limit {
+      throw CommandLineFailure(
+        message: "\(path) is \(size) bytes, over the limit of \(limit) bytes for notes; nothing was written", hint: nil,
+        exitCode: HavenExitCode.dataError)
+    }
     guard let data = FileManager.default.contents(atPath: path) else {
       throw CommandLineFailure(message: "cannot read \(path)", hint: nil, exitCode: HavenExitCode.notFound)
     }

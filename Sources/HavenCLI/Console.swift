@@ -4,18 +4,20 @@ import Foundation
 /// `haven: hint: ...`, like other careful command-line tools, and never contain a secret or case
 /// content (the vault's error messages are written that way).
 enum Console {
+  /// Every line of ordinary output goes through `TerminalText.escape`: case text can hold
+  /// characters a terminal would act on.
   static func out(_ text: String) {
-    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    FileHandle.standardOutput.write(Data((TerminalText.escape(text) + "\n").utf8))
   }
 
   static func error(_ message: String, hint: String? = nil) {
-    var text = "haven: error: \(message)\n"
-    if let hint { text += "haven: hint: \(hint)\n" }
+    var text = "haven: error: \(TerminalText.escape(message))\n"
+    if let hint { text += "haven: hint: \(TerminalText.escape(hint))\n" }
     FileHandle.standardError.write(Data(text.utf8))
   }
 
   static func note(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((TerminalText.escape(text) + "\n").utf8))
   }
 
   /// Prints one JSON document (sorted keys, so output is stable for scripts and tests).

@@ -16,7 +16,7 @@ struct HavenCommand: ParsableCommand {
       InitCommand.self, StatusCommand.self, SurvivorCommand.self, ReferralCommand.self, SupportSessionCommand.self,
       OutcomeCommand.self, ContactCommand.self, RelatedCommand.self, ConsentCommand.self, HoldCommand.self, RetentionCommand.self,
       ImportCommand.self, ExportCommand.self, KeygenCommand.self, BackupCommand.self, RestoreCommand.self, AuditCommand.self,
-      ServiceCommand.self, AgencyCommand.self,
+      ServiceCommand.self, DistrictCommand.self, AgencyCommand.self,
       ConfigCommand.self,
       UserCommand.self,
       TeamCommand.self,

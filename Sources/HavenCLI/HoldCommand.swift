@@ -119,10 +119,10 @@ struct RetentionCommand: ParsableCommand {
             exitCode: HavenExitCode.usage)
         }
       }
-      let (erased, held) = try session.purgeDue()
+      let (erased, held, completion) = try session.purgeDue()
       Presenter.done(
         global, action: "retention.purge",
-        "Erased \(erased.count) survivor record(s)."
+        ErasureText.describe("\(erased.count) survivor record(s)", completion)
           + (held.isEmpty ? "" : " Kept \(held.count) under legal hold: \(held.map { "#\($0)" }.joined(separator: ", "))."))
     }
   }

@@ -48,7 +48,10 @@ struct StatusView: Encodable {
     yourRole = status.yourRole.rawValue
     users = status.users.map(UserView.init)
     teams = status.teams.map(TeamView.init)
-    counts = ["users": status.users.count, "teams": status.teams.count, "auditEntries": status.auditEntryCount]
+    counts = [
+      "users": status.users.count, "teams": status.teams.count, "auditEntries": status.auditEntryCount,
+      "pendingErasures": status.pendingErasures,
+    ]
   }
 }
 

@@ -113,9 +113,8 @@ struct SurvivorCommand: ParsableCommand {
     func run() throws {
       let reference = try CaseInput.reference(reference)
       let session = try SessionOpener.open(global)
-      try session.eraseSurvivor(reference, reason: reason)
-      Presenter.done(
-        global, action: "survivor.erase", "Erased \(reference): its keys and every field are destroyed; a tombstone remains.")
+      let completion = try session.eraseSurvivor(reference, reason: reason)
+      Presenter.done(global, action: "survivor.erase", ErasureText.describe(reference.description, completion))
       let backups = try session.liveBackupGenerations()
       if let newest = backups.generations.last, !global.json {
         var when = "once they expire ('haven backup expire')"

@@ -8,8 +8,27 @@ import HavenVault
 struct CSVTable {
   let rows: [(number: Int, cells: [String: String])]
 
+  /// An import file is at most 256 MiB, and one row of it at most 2 MiB (a note may be 1 MiB and
+  /// every other field 1 KiB: docs/records.md): both are checked on the raw bytes, the file's
+  /// size before it is read and each row's before any is parsed, so an oversized file or cell
+  /// costs neither the memory nor the time of decoding it.
+  static let fileByteLimit = 256 << 20
+  static let rowByteLimit = 2 << 20
+
   init(path: String, kind: ImportKind) throws(ImportFailure) {
+    if let size = CSVTable.fileSize(path), size > CSVTable.fileByteLimit {
+      throw .rejected([
+        ImportProblem(
+          row: 0, column: "-",
+          reason: "the file is \(size) bytes, over the limit of \(CSVTable.fileByteLimit) bytes for one import; split it")
+      ])
+    }
     guard let data = CSVTable.readFile(path) else { throw .cannotRead(path) }
+    if let row = CSVTable.oversizedRow(data) {
+      throw .rejected([
+        ImportProblem(row: row, column: "-", reason: "the row is over the limit of \(CSVTable.rowByteLimit) bytes for one row")
+      ])
+    }
     // Checked here, whole, because the library reports the normal end of a stream on Linux as an
     // error and so cannot be asked whether decoding failed.
     guard let text = String(data: data, encoding: .utf8) else {
@@ -55,6 +74,32 @@ struct CSVTable {
     }
     guard problems.isEmpty else { throw .rejected(problems) }
     self.rows = rows
+  }
+
+  /// The first record (0 = header) longer than `rowByteLimit`, following RFC 4180 quote state on
+  /// the raw bytes; it stops there, so an oversized cell is never read to its end.
+  static func oversizedRow(_ data: Data) -> Int? {
+    var inQuotes = false
+    var record = 0
+    var length = 0
+    for byte in data {
+      if byte == UInt8(ascii: "\"") {
+        inQuotes.toggle()
+      } else if byte == UInt8(ascii: "\n") && !inQuotes {
+        record += 1
+        length = 0
+        continue
+      }
+      length += 1
+      if length > rowByteLimit { return record }
+    }
+    return nil
+  }
+
+  static func fileSize(_ path: String) -> Int? {
+    var status = stat()
+    guard stat(path, &status) == 0 else { return nil }
+    return Int(status.st_size)
   }
 
   /// The library reads an unclosed quote to the end of the file as one long field; this finds

@@ -27,6 +27,8 @@ public enum VaultError: Error, Equatable, Sendable {
   case alreadyExists(kind: String, name: String)
   case invalidName(kind: String, name: String)
   case invalidArgument(String)
+  /// A field's text is refused: a control character, or over its size limit (docs/records.md).
+  case invalidField(field: String, reason: String)
   case busy
   case databaseDamaged(String)
   case fieldAuthenticationFailed(table: String, recordID: Int64, field: String)
@@ -51,7 +53,7 @@ public enum VaultError: Error, Equatable, Sendable {
   public var category: FailureCategory {
     switch self {
     case .invalidName, .invalidArgument, .unusablePassphrase: .usage
-    case .importRejected, .exportInvalid: .dataError
+    case .importRejected, .exportInvalid, .invalidField: .dataError
     case .newerFormat, .keyFileDamaged, .keyFileFromAnotherVault, .notAVault, .databaseDamaged,
       .fieldAuthenticationFailed, .recoveryKeyInvalid, .rootChanged:
       .dataError
@@ -86,6 +88,7 @@ public enum VaultError: Error, Equatable, Sendable {
     case .invalidName(let kind, let name):
       "'\(name)' is not a valid \(kind) name (use 1-64 lowercase letters, digits, '.', '_' or '-', starting with a letter)"
     case .invalidArgument(let text): text
+    case .invalidField(let field, let reason): "the \(field) field is refused: \(reason); nothing was written"
     case .busy: "the vault is busy (another haven process holds a write lock); nothing was changed"
     case .databaseDamaged(let detail): "the vault database is damaged or was altered: \(detail)"
     case .fieldAuthenticationFailed(let table, let recordID, let field):

@@ -15,6 +15,10 @@ final class PartnershipFixture {
       try cli.asUser(name, ["status"])  // first member generates the team key
     }
     try cli.asAdmin(["service", "add", "trauma-service", "--description", "The trauma service"])
+    for (district, code) in [
+      ("Barnsley", "E08000016"), ("Doncaster", "E08000017"), ("Rotherham", "E08000018"), ("Sheffield", "E08000019"),
+      ("Leeds", "E08000035"),
+    ] { try cli.asAdmin(["district", "add", district, "--code", code]) }
   }
 
   func addSurvivor(

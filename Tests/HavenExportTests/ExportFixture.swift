@@ -28,6 +28,7 @@ final class ExportFixture {
     let admin = try created.vault.unlock(user: "ada", passphrase: Passphrase(copying: Self.passphrase))
     try admin.addTeam("trauma-service")
     for service in ["trauma-service", "isva-service"] { try admin.addService(service) }
+    for district in ["Rotherham", "Sheffield", "Leeds", "Doncaster", "Barnsley"] { try admin.addDistrict(district) }
     try admin.addAgency("police")
     try admin.addUser("wendy", role: .worker, passphrase: Passphrase(copying: Self.passphrase))
     try admin.addUser("rita", role: .reporting, passphrase: Passphrase(copying: Self.passphrase))

@@ -16,6 +16,7 @@ struct CaseRecordTests {
     try admin.addTeam("stovewood")
     try admin.addService("trauma-service", description: "The partnership's trauma service")
     try admin.addService("specialist-a")
+    try admin.addDistrict("Rotherham", code: "E08000018")
     try fixture.addUser("wendy", role: .worker, teams: ["trauma-service"])
     try fixture.addUser("sam", role: .worker, teams: ["stovewood"])
     try fixture.addUser("rita", role: .reporting)

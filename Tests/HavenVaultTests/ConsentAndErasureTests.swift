@@ -144,7 +144,7 @@ struct ConsentAndErasureTests {
     #expect(try wendy.survivorFile(ref).details.name == canaries[0])
     #expect(throws: VaultError.self) { try wendy.liftHold(hold) }
     try admin.liftHold(hold)
-    try admin.eraseSurvivor(ref, reason: "erasure request of 2025-02-03")
+    #expect(try admin.eraseSurvivor(ref, reason: "erasure request of 2025-02-03") == .complete)
 
     let tombstones = try admin.tombstones()
     #expect(tombstones.map(\.survivorID) == [1])
@@ -193,7 +193,7 @@ struct ConsentAndErasureTests {
     let due = try admin.retentionDue(asOf: later)
     #expect(due.map(\.survivorID) == [1, 2])
     #expect(due[0].holds.count == 1 && due[1].holds.isEmpty)
-    let (erased, kept) = try admin.purgeDue(asOf: later)
+    let (erased, kept, _) = try admin.purgeDue(asOf: later)
     #expect(erased == [2])
     #expect(kept == [1])
     #expect(try wendy.survivorFile(held).details.name == "Testperson Held")

@@ -23,6 +23,7 @@ struct RemovalRekeyTests {
     let fixture = try VaultFixture()
     let admin = try fixture.admin()
     try admin.addTeam("north")
+    try admin.addDistrict("Northtown")
     try fixture.addUser("wendy", role: .worker, teams: ["north"])
     try fixture.addUser("will", role: .worker, teams: ["north"])
     try fixture.addUser("rita", role: .reporting)

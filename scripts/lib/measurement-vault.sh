@@ -19,4 +19,7 @@ for team in trauma-service stovewood; do
   as ada admin team add-member "$team" mira >/dev/null
 done
 for service in trauma-service specialist-counselling isva-service family-support; do as ada admin service add "$service" >/dev/null; done
+for district in Barnsley:E08000016 Doncaster:E08000017 Rotherham:E08000018 Sheffield:E08000019 Leeds:E08000035; do
+  as ada admin district add "${district%%:*}" --code "${district##*:}" >/dev/null
+done
 as mira worker status >/dev/null   # first unlock of a member: generates both team keys

@@ -24,6 +24,10 @@ enum BenchmarkVault {
     let admin = try created.vault.unlock(user: "ada", passphrase: Passphrase(copying: passphrase))
     for team in teams { try admin.addTeam(team) }
     for service in services { try admin.addService(service) }
+    for (district, code) in [
+      ("Barnsley", "E08000016"), ("Doncaster", "E08000017"), ("Rotherham", "E08000018"), ("Sheffield", "E08000019"),
+      ("Leeds", "E08000035"),
+    ] { try admin.addDistrict(district, code: code) }
     try admin.addUser("wendy", role: .worker, passphrase: Passphrase(copying: passphrase))
     try admin.addUser("rita", role: .reporting, passphrase: Passphrase(copying: passphrase))
     try admin.addUser("audrey", role: .auditor, passphrase: Passphrase(copying: passphrase))

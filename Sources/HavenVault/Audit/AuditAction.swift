@@ -21,6 +21,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
   case recordRekey = "record-key.rotate"
   case serviceAdd = "service.add"
   case serviceList = "service.list"
+  case districtAdd = "district.add"
+  case districtList = "district.list"
   case survivorCreate = "survivor.create"
   case survivorRead = "survivor.read"
   case survivorFind = "survivor.find"

@@ -44,6 +44,7 @@ public struct SurvivorDetails: Sendable, Equatable {
   /// Checks what can be checked without judging a person: a name is present, an NHS number has
   /// ten digits and a valid check digit, an email has an @, a postcode looks like a UK postcode.
   public func validate() throws(VaultError) {
+    try checkText()
     guard !name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .invalidArgument("name must not be empty") }
     if let nhsNumber { try NHSNumber.validate(nhsNumber) }
     if let email, !email.contains("@") { throw .invalidArgument("email has no '@'") }

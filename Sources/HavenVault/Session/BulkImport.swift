@@ -17,7 +17,10 @@ extension VaultSession {
           try insertImportedReferral(db, row, keys, value)
         }
       case .sessions(let rows):
-        summary = try importForSurvivors(db, rows, locator: \.survivor, progress, check: { _, _ in }) { db, row, keys, value in
+        summary = try importForSurvivors(
+          db, rows, locator: \.survivor, progress, check: { _, value in try value.session.checkText() }
+        ) {
+          db, row, keys, value in
           _ = try insertSession(db, row, keys, value.session)
         }
       case .outcomes(let rows):
@@ -46,12 +49,16 @@ extension VaultSession {
       do { try row.value.details.validate() } catch {
         problems.append(ImportProblem(row: row.row, column: "-", reason: error.message))
       }
+      do { _ = try canonicalDistrict(db, row.value.details.district) } catch let error as VaultError {
+        problems.append(ImportProblem(row: row.row, column: "district", reason: error.message))
+      }
     }
     guard problems.isEmpty else { throw VaultError.importRejected(problems) }
     let year = CalendarDate.today().year
     var references: [SurvivorReference] = []
     for (index, row) in rows.enumerated() {
-      let (id, reference) = try insertSurvivor(db, team: teams[row.value.team]!, details: row.value.details, year: year)
+      let details = try withCanonicalDistrict(db, row.value.details)
+      let (id, reference) = try insertSurvivor(db, team: teams[row.value.team]!, details: details, year: year)
       try record(
         db, action: .survivorCreate, target: "survivor:\(id)", subject: try subject(db, reference),
         detail: "import row \(row.row)")
@@ -126,6 +133,7 @@ extension VaultSession {
   /// The checks a referral row must pass beyond parsing: its services exist and its history
   /// follows the status order with dates that never go backwards.
   private func checkReferral(_ db: Database, _ value: ImportedReferral) throws {
+    try value.referral.checkText()
     try requireService(db, value.referral.service)
     var status = ReferralStatus.referred
     var date = value.referral.date

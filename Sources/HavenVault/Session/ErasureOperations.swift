@@ -20,15 +20,17 @@ extension VaultSession {
   /// record and statistics keys, every field, every child record and every blind-index entry are
   /// deleted with secure-delete on, the WAL is checkpointed and truncated, and a tombstone (id,
   /// time, who, why) is left. Refused while a legal hold stands.
-  public func eraseSurvivor(_ reference: SurvivorReference, reason: String) throws(VaultError) {
+  @discardableResult
+  public func eraseSurvivor(_ reference: SurvivorReference, reason: String) throws(VaultError) -> ErasureCompletion {
     try authorize(.eraseRecords, action: .survivorErase, target: "survivor")
     guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
       throw .invalidArgument("erasure needs a reason")
     }
+    try FieldText.check(reason, field: "reason", .longText)
     try withCaseFile(reference, action: .survivorErase, detail: "erased") { db, row, _ in
       try erase(db, survivorID: row.id, reason: reason)
     }
-    truncateWriteAheadLog()
+    return try completeErasures()
   }
 
   /// Sets the retention period in years (admin).
@@ -56,7 +58,11 @@ extension VaultSession {
 
   /// Erases every survivor due under the retention policy and not under hold (admin). Returns
   /// the ids erased and those kept because of a hold.
-  public func purgeDue(asOf now: Date = Date()) throws(VaultError) -> (erased: [Int64], held: [Int64]) {
+  public func purgeDue(
+    asOf now: Date = Date()
+  ) throws(VaultError) -> (
+    erased: [Int64], held: [Int64], completion: ErasureCompletion
+  ) {
     try authorize(.eraseRecords, action: .survivorErase, target: "retention-purge")
     let result = try transaction { db -> ([Int64], [Int64]) in
       var erased: [Int64] = []
@@ -72,8 +78,7 @@ extension VaultSession {
       }
       return (erased, held)
     }
-    truncateWriteAheadLog()
-    return (result.0, result.1)
+    return (result.0, result.1, try completeErasures())
   }
 
   /// Erasure tombstones (admins and auditors).
@@ -142,10 +147,62 @@ extension VaultSession {
     }
   }
 
-  /// Copies the WAL into the database and truncates it to zero bytes, so page images written
-  /// before an erasure do not linger in the WAL file. Best effort: a concurrent reader can delay
-  /// it, and the next checkpoint completes it.
-  func truncateWriteAheadLog() {
-    try? vault.database.writeWithoutTransaction { db in _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+  /// Completes every committed erasure whose pages may still be in the write-ahead log: copies
+  /// the WAL into the database (where secure_delete has zeroed the freed content) and truncates
+  /// it to zero bytes. Only when that checkpoint moved every page and the WAL is empty are the
+  /// erasures marked complete; a reader holding an older snapshot blocks it, and then the
+  /// erasure is reported as committed, to be completed by the next command (`haven status`).
+  func completeErasures() throws(VaultError) -> ErasureCompletion {
+    do {
+      let pending = try vault.database.read { db in
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM erasures WHERE completed_at IS NULL") ?? 0
+      }
+      guard pending > 0 else { return .complete }
+      let moved = try vault.database.writeWithoutTransaction { db -> Bool in
+        guard let result = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") else { return false }
+        let busy: Int = result[0]
+        let log: Int = result[1]
+        let checkpointed: Int = result[2]
+        return busy == 0 && log == checkpointed
+      }
+      let walSize =
+        (try? FileManager.default.attributesOfItem(atPath: vault.directory.databasePath + "-wal"))?[.size] as? Int ?? 0
+      guard moved && walSize == 0 else {
+        return .pending(erasures: pending, reason: "another process is reading the vault from an older snapshot")
+      }
+      // Marking them complete writes a little to the (now empty) WAL: tombstones and the entry.
+      try transaction { db in
+        try db.execute(sql: "UPDATE erasures SET completed_at = ? WHERE completed_at IS NULL", arguments: [Timestamp.now()])
+        try record(
+          db, action: .survivorErase, target: "erasures",
+          detail: "\(pending) erasure(s) complete: the write-ahead log holds none of their pages")
+      }
+      return .complete
+    } catch let error as VaultError {
+      throw error
+    } catch {
+      throw VaultError.wrapping(error)
+    }
   }
+
+  /// Erasures committed but not yet complete (their pages may still be in the WAL).
+  public func pendingErasures() throws(VaultError) -> Int {
+    do {
+      return try vault.database.read { db in
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM erasures WHERE completed_at IS NULL") ?? 0
+      }
+    } catch {
+      throw VaultError.wrapping(error)
+    }
+  }
+
+}
+
+/// Whether an erasure has reached the disk's main database file with nothing left behind.
+public enum ErasureCompletion: Sendable, Equatable {
+  /// Every page of the erased rows is overwritten in the database file and the WAL is empty.
+  case complete
+  /// Committed (the keys are deleted; haven cannot read the record), but page images may remain
+  /// in the WAL until the readers that block the checkpoint finish; the next command completes it.
+  case pending(erasures: Int, reason: String)
 }

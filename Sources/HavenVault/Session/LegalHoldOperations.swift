@@ -8,6 +8,7 @@ extension VaultSession {
   /// for admins and auditors. Audited.
   public func placeHold(_ reference: SurvivorReference, referral: Int64? = nil, reason: String) throws(VaultError) -> Int64 {
     guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .invalidArgument("a hold needs a reason") }
+    try FieldText.check(reason, field: "reason", .longText)
     return try withCaseFile(reference, action: .holdPlace) { db, row, _ in
       if let referral {
         let belongs =

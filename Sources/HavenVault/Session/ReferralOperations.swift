@@ -6,7 +6,8 @@ extension VaultSession {
   /// Records a referral for a survivor; its status history starts at "referred" on its date.
   /// The age band at referral is computed from the date of birth, so it never needs the date itself.
   public func addReferral(_ reference: SurvivorReference, _ referral: NewReferral) throws(VaultError) -> Int64 {
-    try withCaseFile(reference, action: .referralCreate, bodyAudits: true) { db, row, keys in
+    try referral.checkText()
+    return try withCaseFile(reference, action: .referralCreate, bodyAudits: true) { db, row, keys in
       try insertReferral(db, row, keys, referral)
     }
   }

@@ -3,6 +3,7 @@ import GRDB
 
 extension VaultSession {
   public func addRelatedPerson(_ reference: SurvivorReference, _ person: RelatedPerson) throws(VaultError) -> Int64 {
+    try person.checkText()
     guard !person.name.trimmingCharacters(in: .whitespaces).isEmpty else { throw .invalidArgument("name must not be empty") }
     return try withCaseFile(reference, action: .relatedCreate) { db, row, keys in try insertRelatedPerson(db, row, keys, person) }
   }

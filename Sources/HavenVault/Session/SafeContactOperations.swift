@@ -4,6 +4,7 @@ import GRDB
 extension VaultSession {
   /// Replaces the survivor's safe-contact preferences (one encrypted field).
   public func setSafeContact(_ reference: SurvivorReference, _ contact: SafeContact) throws(VaultError) {
+    try contact.checkText()
     try withCaseFile(reference, action: .contactUpdate) { db, row, keys in
       let json = String(decoding: try JSONEncoder().encode(contact), as: UTF8.self)
       try SurvivorRow.update(

@@ -3,7 +3,8 @@ import GRDB
 
 extension VaultSession {
   public func recordSession(_ reference: SurvivorReference, _ session: NewSupportSession) throws(VaultError) -> Int64 {
-    try withCaseFile(reference, action: .sessionCreate, bodyAudits: true) { db, row, keys in
+    try session.checkText()
+    return try withCaseFile(reference, action: .sessionCreate, bodyAudits: true) { db, row, keys in
       try insertSession(db, row, keys, session)
     }
   }

@@ -9,6 +9,7 @@ extension VaultSession {
     try details.validate()
     return try caseTransaction(action: .survivorCreate, target: "team:\(teamName)") { db in
       let team = try memberTeam(db, named: teamName)
+      let details = try withCanonicalDistrict(db, details)
       let (id, reference) = try insertSurvivor(db, team: team, details: details, year: CalendarDate.today().year)
       try record(
         db, action: .survivorCreate, target: "survivor:\(id)", subject: try subject(db, reference), detail: "team \(team.name)")
@@ -100,6 +101,7 @@ extension VaultSession {
       var after = before
       try change(&after)
       try after.validate()
+      if after.district != before.district { after = try withCanonicalDistrict(db, after) }
       let changed = try encodeDetails(after, keys: keys, survivorID: row.id).filter { field, _ in
         try encodedValue(before, field) != encodedValue(after, field)
       }

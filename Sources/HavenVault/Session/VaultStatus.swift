@@ -14,10 +14,18 @@ public struct VaultStatus: Sendable {
   public let users: [UserRecord]
   public let teams: [TeamSummary]
   public let auditEntryCount: Int
+  /// Erasures committed but not yet complete after this command's attempt to complete them.
+  public let pendingErasures: Int
 }
 
 extension VaultSession {
   public func status() throws(VaultError) -> VaultStatus {
+    // Any command may finish erasures a concurrent reader held up; status is where people look.
+    let pending: Int
+    switch try completeErasures() {
+    case .complete: pending = 0
+    case .pending(let count, _): pending = count
+    }
     return try transaction { db in
       try record(db, action: .statusRead)
       return VaultStatus(
@@ -26,7 +34,7 @@ extension VaultSession {
         users: try UserRecord.allActive(db), teams: try teamSummaries(db),
         // Entries are numbered 1..n (audit verify checks it), so the last number is the count
         // without scanning the log.
-        auditEntryCount: try Int.fetchOne(db, sql: "SELECT max(seq) FROM audit_entries") ?? 0)
+        auditEntryCount: try Int.fetchOne(db, sql: "SELECT max(seq) FROM audit_entries") ?? 0, pendingErasures: pending)
     }
   }
 }

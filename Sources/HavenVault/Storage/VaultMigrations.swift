@@ -315,6 +315,18 @@ enum VaultMigrations {
           CREATE UNIQUE INDEX key_grants_unique
             ON key_grants(key_kind, ifnull(team_id, 0), key_version, ifnull(recipient_user_id, 0));
           ALTER TABLE audit_entries ADD COLUMN actor_salt BLOB;
+          -- An erasure is complete once no page of the erased rows remains in the WAL; until then
+          -- completed_at is NULL and the next command's checkpoint completes it.
+          ALTER TABLE erasures ADD COLUMN completed_at TEXT;
+          UPDATE erasures SET completed_at = erased_at;
+          -- District is a statistical field, so its values come from a closed list an admin keeps
+          -- (local-authority names, with ONS codes), never free text (docs/records.md).
+          CREATE TABLE districts (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            code TEXT UNIQUE COLLATE NOCASE,
+            created_at TEXT NOT NULL
+          );
           UPDATE vault_meta SET format_version = 6;
           """)
     }
