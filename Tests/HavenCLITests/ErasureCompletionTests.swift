@@ -14,13 +14,19 @@ struct ErasureCompletionTests {
     }
   }
 
+  /// A partnership with one survivor, and the admin made a member so they may erase it.
+  static func survivorToErase(_ name: String) throws -> (PartnershipFixture, String) {
+    let fixture = try PartnershipFixture()
+    let reference = try fixture.addSurvivor(name)
+    try fixture.cli.asAdmin(["team", "add-member", "trauma-service", "ada"])
+    try fixture.cli.asUser("wendy", ["status"])  // delivers the team key to ada
+    return (fixture, reference)
+  }
+
   @Test("a reader holding a snapshot during an erasure: reported committed, not complete; completed later by status")
   func readerDuringErasure() throws {
-    let fixture = try PartnershipFixture()
+    let (fixture, reference) = try Self.survivorToErase("Testperson Erasure Canary")
     let cli = fixture.cli
-    let reference = try fixture.addSurvivor("Testperson Erasure Canary")
-    try cli.asAdmin(["team", "add-member", "trauma-service", "ada"])
-    try cli.asUser("wendy", ["status"])  // delivers the team key to ada
     let database = cli.vault + "/vault.sqlite"
     let ciphertexts = try DatabaseQueue(path: database).read { db in
       try Row.fetchOne(db, sql: "SELECT wrapped_record_key, name, reference FROM survivors")!.databaseValues.compactMap {
@@ -53,12 +59,8 @@ struct ErasureCompletionTests {
 
   @Test("with no other reader, an erasure is complete at once")
   func erasureCompleteAtOnce() throws {
-    let fixture = try PartnershipFixture()
-    let cli = fixture.cli
-    let reference = try fixture.addSurvivor("Testperson Erased Alone")
-    try cli.asAdmin(["team", "add-member", "trauma-service", "ada"])
-    try cli.asUser("wendy", ["status"])
-    let erased = try cli.asAdmin(["survivor", "erase", reference, "--reason", "asked"])
+    let (fixture, reference) = try Self.survivorToErase("Testperson Erased Alone")
+    let erased = try fixture.cli.asAdmin(["survivor", "erase", reference, "--reason", "asked"])
     #expect(erased.status == 0)
     #expect(erased.stdout.contains("nothing of it remains in the vault's files"), "\(erased.stdout)")
   }
