@@ -15,7 +15,7 @@ clang -fsanitize=fuzzer,address "$SCRATCH/anchor.c" -o "$SCRATCH/haven-fuzz" -L"
   -Wl,-rpath,"$PWD/$SCRATCH/debug" -Wl,-rpath,"$TOOLCHAIN_LIB" 2>/dev/null
 mkdir -p "$SCRATCH/crashes"
 status=0
-for target in csv export keyfile identity envelope; do
+for target in csv export keyfile identity envelope directory; do
   work="$SCRATCH/new/$target"
   rm -rf "$work" && mkdir -p "$work"
   log="$SCRATCH/$target.log"

@@ -5,11 +5,12 @@ import HavenImport
 @_spi(Fuzzing) import HavenVault
 
 /// libFuzzer entry points for the parsers that read untrusted bytes: the CSV import, the export
-/// opener, the key-file reader, the recovery-key / identity text reader and the field envelope.
+/// opener, the key-file reader, the recovery-key / identity text reader, the field envelope and
+/// the signed directory's entries and rules.
 /// One binary, the target chosen by `HAVEN_FUZZ_TARGET` (scripts/fuzz.sh builds and runs it).
 /// Every input must end in a value or a clear error: a crash or a hang is a bug.
 enum FuzzTarget: String {
-  case csv, export, keyfile, identity, envelope
+  case csv, export, keyfile, identity, envelope, directory
 
   static let current = FuzzTarget(rawValue: ProcessInfo.processInfo.environment["HAVEN_FUZZ_TARGET"] ?? "") ?? .envelope
 }
@@ -50,6 +51,9 @@ public func havenFuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int3
     close(pipe[0])
   case .envelope:
     _ = try? FieldEnvelope.open(bytes, key: FuzzKeys.fieldKey, context: [1, 2, 3])
+  case .directory:
+    DirectoryInspection.replay(bytes)
+    _ = AssociatedData.decode(bytes)
   }
   return 0
 }
