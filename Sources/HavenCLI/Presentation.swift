@@ -38,9 +38,11 @@ struct StatusView: Encodable {
   let users: [UserView]
   let teams: [TeamView]
   let counts: [String: Int]
+  let root: String?
   init(_ status: VaultStatus) {
     vault = status.name
     vaultID = status.vaultID
+    root = status.root
     formatVersion = status.formatVersion
     kdf = status.kdfLevel.rawValue
     createdAt = status.createdAt

@@ -15,6 +15,7 @@ struct StatusCommand: ParsableCommand {
       "Format version: \(status.formatVersion)",
       "KDF level:      \(status.kdfLevel.rawValue) (Argon2id)",
       "Created:        \(status.createdAt)",
+      "Root:           \(status.root ?? "none yet")",
       "You:            \(status.you) (\(status.yourRole.rawValue))",
       "Counts:         \(status.users.count) users, \(status.teams.count) teams, \(status.auditEntryCount) audit entries",
       "",

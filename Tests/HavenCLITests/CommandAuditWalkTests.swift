@@ -20,7 +20,7 @@ struct CommandAuditWalkTests {
     let notes = cli.root.appendingPathComponent("notes.txt").path
     try "walk note\n".write(toFile: notes, atomically: true, encoding: .utf8)
     let newPassphrase = cli.root.appendingPathComponent("new.pw").path
-    try "Walk-New-Passphrase-1\n".write(toFile: newPassphrase, atomically: true, encoding: .utf8)
+    try CLIFixture.writePrivate("Walk-New-Passphrase-1\n", to: newPassphrase)
     let csv = cli.root.appendingPathComponent("walk.csv").path
     try "team,name\ntrauma-service,Testperson Imported\n".write(toFile: csv, atomically: true, encoding: .utf8)
     let ref = try fixture.addSurvivor("Testperson Walk")

@@ -45,7 +45,7 @@ struct CommandFlowTests {
     #expect(users?.map { $0["name"] as? String } == ["ada", "rita", "wendy"])
 
     let newFile = cli.root.appendingPathComponent("new.pw").path
-    try "Wendy-Second-Passphrase\n".write(toFile: newFile, atomically: true, encoding: .utf8)
+    try CLIFixture.writePrivate("Wendy-Second-Passphrase\n", to: newFile)
     #expect(try cli.asUser("wendy", ["user", "passwd", "--new-passphrase-file", newFile]).status == 0)
     #expect(try cli.asUser("wendy", ["status"]).status == 77)
     #expect(try cli.run(["status", "--user", "wendy", "--passphrase-file", newFile]).status == 0)

@@ -61,10 +61,8 @@ final class CLIFixture {
   init(initialise: Bool = true) throws {
     root = FileManager.default.temporaryDirectory.appendingPathComponent("haven-cli-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    try (CLIFixture.adminSecret + "\n").write(toFile: adminFile, atomically: true, encoding: .utf8)
-    try (CLIFixture.workerSecret + "\n").write(toFile: workerFile, atomically: true, encoding: .utf8)
-    // Passphrase files must be private (haven refuses one that group or others can read).
-    for file in [adminFile, workerFile] { chmod(file, 0o600) }
+    try Self.writePrivate(CLIFixture.adminSecret + "\n", to: adminFile)
+    try Self.writePrivate(CLIFixture.workerSecret + "\n", to: workerFile)
     if initialise {
       let result = try run([
         "init", "--admin", "ada", "--kdf", "interactive", "--passphrase-file", adminFile, "--recovery-key-out", recoveryFile,
@@ -75,6 +73,13 @@ final class CLIFixture {
 
   deinit {
     try? FileManager.default.removeItem(at: root)
+  }
+
+  /// Writes a passphrase file readable by its owner only: haven refuses one that group or others
+  /// can read, whatever the umask of the machine running the tests.
+  static func writePrivate(_ text: String, to path: String) throws {
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    guard chmod(path, 0o600) == 0 else { throw CocoaError(.fileWriteNoPermission) }
   }
 
   /// Runs haven against this vault; every output is kept so tests can check none leaks a secret.

@@ -16,6 +16,8 @@ public struct VaultStatus: Sendable {
   public let auditEntryCount: Int
   /// Erasures committed but not yet complete after this command's attempt to complete them.
   public let pendingErasures: Int
+  /// The vault's root fingerprint (its signed directory's first entry), to compare out of band.
+  public let root: String?
 }
 
 extension VaultSession {
@@ -34,7 +36,8 @@ extension VaultSession {
         users: try UserRecord.allActive(db), teams: try teamSummaries(db),
         // Entries are numbered 1..n (audit verify checks it), so the last number is the count
         // without scanning the log.
-        auditEntryCount: try Int.fetchOne(db, sql: "SELECT max(seq) FROM audit_entries") ?? 0, pendingErasures: pending)
+        auditEntryCount: try Int.fetchOne(db, sql: "SELECT max(seq) FROM audit_entries") ?? 0, pendingErasures: pending,
+        root: VaultRoot.of(unlockedDirectory, metadata: metadata)?.fingerprint)
     }
   }
 }
