@@ -23,8 +23,9 @@ struct CSVTable {
           reason: "the file is \(size) bytes, over the limit of \(CSVTable.fileByteLimit) bytes for one import; split it")
       ])
     }
-    guard let data = CSVTable.readFile(path) else { throw .cannotRead(path) }
-    if let row = CSVTable.oversizedRow(data) {
+    var rowLengths = RowLengthCheck(limit: CSVTable.rowByteLimit)
+    guard let data = CSVTable.readFile(path, watching: &rowLengths) else { throw .cannotRead(path) }
+    if let row = rowLengths.oversizedRow {
       throw .rejected([
         ImportProblem(row: row, column: "-", reason: "the row is over the limit of \(CSVTable.rowByteLimit) bytes for one row")
       ])
@@ -76,26 +77,6 @@ struct CSVTable {
     self.rows = rows
   }
 
-  /// The first record (0 = header) longer than `rowByteLimit`, following RFC 4180 quote state on
-  /// the raw bytes; it stops there, so an oversized cell is never read to its end.
-  static func oversizedRow(_ data: Data) -> Int? {
-    var inQuotes = false
-    var record = 0
-    var length = 0
-    for byte in data {
-      if byte == UInt8(ascii: "\"") {
-        inQuotes.toggle()
-      } else if byte == UInt8(ascii: "\n") && !inQuotes {
-        record += 1
-        length = 0
-        continue
-      }
-      length += 1
-      if length > rowByteLimit { return record }
-    }
-    return nil
-  }
-
   static func fileSize(_ path: String) -> Int? {
     var status = stat()
     guard stat(path, &status) == 0 else { return nil }
@@ -121,7 +102,9 @@ struct CSVTable {
 
   /// Reads a whole file with POSIX calls. (Foundation's `FileManager.contents` leaks a buffer
   /// for an empty file on Linux, which the import fuzzer's leak checker caught.)
-  static func readFile(_ path: String) -> Data? {
+  /// Stops early, with what was read so far, once `rows` has seen a record over its limit: an
+  /// oversized cell is never read to its end.
+  static func readFile(_ path: String, watching rows: inout RowLengthCheck) -> Data? {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else { return nil }
     defer { close(descriptor) }
@@ -132,8 +115,15 @@ struct CSVTable {
       if got < 0 && errno == EINTR { continue }
       guard got >= 0 else { return nil }
       if got == 0 { return data }
+      rows.scan(buffer[0..<got])
+      if rows.oversizedRow != nil { return data }
       data.append(contentsOf: buffer[0..<got])
     }
+  }
+
+  static func readFile(_ path: String) -> Data? {
+    var unlimited = RowLengthCheck(limit: Int.max)
+    return readFile(path, watching: &unlimited)
   }
 }
 
@@ -142,4 +132,34 @@ public enum ImportFailure: Error, Sendable {
   case cannotRead(String)
   case rejected([ImportProblem])
 
+}
+
+/// Follows RFC 4180 quote state over raw bytes as they are read, and notes the first record
+/// (0 = the header) longer than `limit` bytes.
+struct RowLengthCheck {
+  let limit: Int
+  private(set) var oversizedRow: Int?
+  private var inQuotes = false
+  private var record = 0
+  private var length = 0
+
+  init(limit: Int) { self.limit = limit }
+
+  mutating func scan(_ bytes: ArraySlice<UInt8>) {
+    guard oversizedRow == nil else { return }
+    for byte in bytes {
+      if byte == UInt8(ascii: "\"") {
+        inQuotes.toggle()
+      } else if byte == UInt8(ascii: "\n") && !inQuotes {
+        record += 1
+        length = 0
+        continue
+      }
+      length += 1
+      if length > limit {
+        oversizedRow = record
+        return
+      }
+    }
+  }
 }
