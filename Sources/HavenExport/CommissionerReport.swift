@@ -87,13 +87,13 @@ public struct CommissionerReport: Sendable, Codable, Equatable {
     let leaversCell = headline.rows[3].cells[0]
     outcomeRecorded = Self.share(
       id: "outcome-recorded", "Leavers with start and end ratings recorded", counts.leaversWithOutcome, of: counts.leavers,
-      baseCell: leaversCell, rules: rules)
+      baseCell: leaversCell, rules: rules, whenNoBase: "n/a (no leavers)")
     let withOutcome = PublishedCell(
       counts.leaversWithOutcome, (1..<threshold).contains(counts.leaversWithOutcome) ? .primary : .shown, threshold: threshold)
     outcomes = OutcomeDomain.allCases.map { domain in
       Self.share(
         id: "outcome-\(domain.rawValue)", domain.title, counts.maintainedOrImproved[domain] ?? 0, of: counts.leaversWithOutcome,
-        baseCell: withOutcome, rules: rules)
+        baseCell: withOutcome, rules: rules, whenNoBase: "n/a (no leavers with ratings)")
     }
     funnel = Self.list(
       id: "funnel", title: "Pathway funnel: referrals received in the period that reached each stage", column: "Referrals",
@@ -190,10 +190,14 @@ public struct CommissionerReport: Sendable, Codable, Equatable {
       })
   }
 
+  /// A share, or why it is not shown: `whenNoBase` where the base is zero (nothing is hidden,
+  /// there is nothing to divide), `[c]` where disclosure control withholds it.
   static func share(
-    id: String, _ label: String, _ count: Int, of base: Int, baseCell: PublishedCell, rules: DisclosureRules
+    id: String, _ label: String, _ count: Int, of base: Int, baseCell: PublishedCell, rules: DisclosureRules,
+    whenNoBase: String
   ) -> PublishedShare {
-    guard rules.allowsShare(count: count, base: base), base > 0 else {
+    guard base > 0 else { return PublishedShare(id: id, label: label, percent: nil, display: whenNoBase, base: baseCell) }
+    guard rules.allowsShare(count: count, base: base) else {
       return PublishedShare(id: id, label: label, percent: nil, display: "[c]", base: baseCell)
     }
     let percent = Int((Double(count) * 100 / Double(base)).rounded())
