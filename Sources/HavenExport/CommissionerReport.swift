@@ -43,6 +43,9 @@ public struct PublishedShare: Sendable, Codable, Equatable {
   /// Whole percent, when shown.
   public let percent: Int?
   public let display: String
+  /// How many of the base the share counts, published under the same rules as the share: shown
+  /// with it, `<5` when small, `[c]` when showing it would give away a small remainder.
+  public let numerator: PublishedCell
   /// The base the share is of, as published ("<5" when small).
   public let base: PublishedCell
 }
@@ -196,11 +199,22 @@ public struct CommissionerReport: Sendable, Codable, Equatable {
     id: String, _ label: String, _ count: Int, of base: Int, baseCell: PublishedCell, rules: DisclosureRules,
     whenNoBase: String
   ) -> PublishedShare {
-    guard base > 0 else { return PublishedShare(id: id, label: label, percent: nil, display: whenNoBase, base: baseCell) }
+    let threshold = rules.threshold
+    guard base > 0 else {
+      return PublishedShare(
+        id: id, label: label, percent: nil, display: whenNoBase, numerator: PublishedCell(0, .shown, threshold: threshold),
+        base: baseCell)
+    }
     guard rules.allowsShare(count: count, base: base) else {
-      return PublishedShare(id: id, label: label, percent: nil, display: "[c]", base: baseCell)
+      let hidden: CellProtection = (1..<threshold).contains(count) ? .primary : .secondary
+      return PublishedShare(
+        id: id, label: label, percent: nil, display: "[c]", numerator: PublishedCell(count, hidden, threshold: threshold),
+        base: baseCell)
     }
     let percent = Int((Double(count) * 100 / Double(base)).rounded())
-    return PublishedShare(id: id, label: label, percent: percent, display: "\(percent)%", base: baseCell)
+    return PublishedShare(
+      id: id, label: label, percent: percent, display: "\(percent)%",
+      numerator: PublishedCell(count, .shown, threshold: threshold),
+      base: baseCell)
   }
 }

@@ -33,7 +33,10 @@ public enum ReportRendering {
       }
     }
     for share in [report.outcomeRecorded] + report.outcomes {
-      try sheet.row(["Outcomes (share of leavers maintained or improved)", share.label, "percent", share.display])
+      let section = "Outcomes (share of leavers maintained or improved)"
+      try sheet.row([section, share.label, "percent", share.display])
+      try sheet.row([section, share.label, "count", share.numerator.display])
+      try sheet.row([section, share.label, "base", share.base.display])
     }
     try sheet.row([
       "Waiting time, referral to first session", "referrals with a first session", "count", report.waitingReferrals.display,
@@ -107,8 +110,10 @@ public enum ReportRendering {
 
   static func shareTable(_ shares: [PublishedShare]) -> String {
     let e = HTMLText.escape
-    return "<table><thead><tr><th>Measure</th><th>Share</th><th>Base</th></tr></thead><tbody>\n"
-      + shares.map { "<tr><td>\(e($0.label))</td><td>\(e($0.display))</td><td>\(e($0.base.display))</td></tr>\n" }.joined()
+    return "<table><thead><tr><th>Measure</th><th>Share</th><th>Count</th><th>Base</th></tr></thead><tbody>\n"
+      + shares.map {
+        "<tr><td>\(e($0.label))</td><td>\(e($0.display))</td><td>\(e($0.numerator.display))</td><td>\(e($0.base.display))</td></tr>\n"
+      }.joined()
       + "</tbody></table>\n"
   }
 

@@ -111,6 +111,12 @@ struct ReportFigureTests {
     #expect(byDomain["outcome-self"] == percent(leavers.filter(\.improvedEverywhereButTrauma).count))
     #expect(byDomain["outcome-trauma"] == percent(leavers.filter { !$0.improvedEverywhereButTrauma }.count))
     #expect(byDomain["outcome-relationships"] == percent(leavers.count))
+    // Numerators and bases are published with the shares they belong to.
+    let numerators = Dictionary(uniqueKeysWithValues: report.outcomes.map { ($0.id, $0.numerator.value) })
+    #expect(numerators["outcome-wellbeing"] == leavers.count)
+    #expect(numerators["outcome-self"] == leavers.filter(\.improvedEverywhereButTrauma).count)
+    #expect(report.outcomes.allSatisfy { $0.base.value == leavers.count })
+    #expect(report.outcomeRecorded.numerator.value == leavers.count)
 
     // Waiting: 14 days from each engaged person's first referral (a missed session at day 10 does
     // not count); a second referral 3 days later waits 11 days for the same first session, since
