@@ -180,6 +180,9 @@ public struct RootPins: Sendable {
       guard pinned != current else { return }
     }
     pins[root.vaultID] = current
-    try write(pins)
+    // A workstation whose configuration folder cannot be written (a read-only home) still
+    // works; it only stops learning how far the directory has grown, so its rollback check
+    // stays at what it last recorded. A changed root or a rollback is refused above either way.
+    try? write(pins)
   }
 }
