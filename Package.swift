@@ -72,10 +72,9 @@ let package = Package(
     ),
     .testTarget(
       name: "HavenCLITests",
-      // HavenCrypto only to play an attacker who recomputes digests; the commands run as a process.
-      dependencies: ["HavenCrypto", .product(name: "GRDB", package: "GRDB.swift")],
-      // A format-5 vault the tests copy and open by path (DirectoryUpgradeTests).
-      exclude: ["Fixtures"]
+      // The commands run as a process. HavenCrypto to play an attacker who recomputes digests;
+      // HavenVault only to build a format-5 vault for the upgrade tests (Format5Vault.swift).
+      dependencies: ["HavenCrypto", "HavenVault", .product(name: "GRDB", package: "GRDB.swift")]
     ),
   ],
   swiftLanguageModes: [.v6]

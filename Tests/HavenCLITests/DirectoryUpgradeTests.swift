@@ -2,27 +2,24 @@ import Foundation
 import GRDB
 import Testing
 
-/// A vault written at format 5 (Fixtures/format5-vault, made by the haven of that format) opens,
-/// refuses workers until an admin anchors its signed directory, then works and verifies, saying
-/// what its older history cannot prove; and a new vault's root is printed, pinned and checked.
+/// A vault at format 5 (`Format5Vault`, built at test time) opens, refuses workers until an admin
+/// anchors its signed directory, then works and verifies, saying what its older history cannot
+/// prove; and a new vault's root is printed, pinned and checked.
 @Suite("Signed directory: upgrade from format 5 and the pinned root")
 struct DirectoryUpgradeTests {
-  static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
-    "Fixtures/format5-vault")
-
   @Test("a format-5 vault is anchored by its first admin unlock, audited, and verifies with its caveat")
   func upgrade() throws {
-    let work = FileManager.default.temporaryDirectory.appendingPathComponent("haven-f5-\(UUID().uuidString)")
-    try FileManager.default.copyItem(at: Self.fixture, to: work)
-    defer { try? FileManager.default.removeItem(at: work) }
-    // A git checkout does not keep the fixture's 0600 modes.
-    for user in ["ada", "wendy", "will", "rita", "audrey"] { chmod(work.appendingPathComponent("\(user).pw").path, 0o600) }
-    let vault = work.appendingPathComponent("vault").path
+    let fixture = try Format5Vault()
+    defer { fixture.remove() }
+    let work = fixture.root
+    let vault = fixture.vault
     func run(_ user: String, _ arguments: [String]) throws -> HavenProcess.Result {
       try HavenProcess.run(
-        arguments + ["--user", user, "--passphrase-file", work.appendingPathComponent("\(user).pw").path],
+        arguments + ["--user", user, "--passphrase-file", fixture.passphraseFile(user)],
         environment: ["HAVEN_VAULT": vault, "HAVEN_KNOWN_VAULTS": work.appendingPathComponent("known").path])
     }
+    let before = try HavenProcess.run(["audit", "verify"], environment: ["HAVEN_VAULT": vault])
+    #expect(before.stdout.contains("no signed directory yet"), "\(before.stdout)\(before.stderr)")
     let early = try run("wendy", ["status"])
     #expect(early.status == 77, "\(early.stderr)")
     #expect(early.stderr.contains("an admin must unlock it once first"))
@@ -33,13 +30,13 @@ struct DirectoryUpgradeTests {
       let result = try run(user, ["status"])
       #expect(result.status == 0, "\(user): \(result.stderr)")
     }
-    let shown = try run("wendy", ["survivor", "show", "HV-2026-00001"])
+    let shown = try run("wendy", ["survivor", "show", fixture.plain])
     #expect(shown.status == 0, "\(shown.stderr)")
     #expect(shown.stdout.contains("Testperson Fixture"))
     let recovered = try HavenProcess.run(
       [
         "recovery", "deliver", "--recovery-key-file", work.appendingPathComponent("recovery.txt").path, "--user", "ada",
-        "--passphrase-file", work.appendingPathComponent("ada.pw").path,
+        "--passphrase-file", fixture.passphraseFile("ada"),
       ],
       environment: ["HAVEN_VAULT": vault])
     #expect(recovered.status == 0, "\(recovered.stderr)")

@@ -33,23 +33,21 @@ struct HardeningTests {
       "the times field is refused")
 
     // Data stored by an older haven that did not check input: printed escaped, never raw.
-    let work = FileManager.default.temporaryDirectory.appendingPathComponent("haven-escape-\(UUID().uuidString)")
-    try FileManager.default.copyItem(at: DirectoryUpgradeTests.fixture, to: work)
-    defer { try? FileManager.default.removeItem(at: work) }
-    for user in ["ada", "wendy"] { chmod(work.appendingPathComponent("\(user).pw").path, 0o600) }
+    let format5 = try Format5Vault()
+    defer { format5.remove() }
     func run(_ user: String, _ arguments: [String]) throws -> HavenProcess.Result {
       try HavenProcess.run(
-        arguments + ["--user", user, "--passphrase-file", work.appendingPathComponent("\(user).pw").path],
-        environment: ["HAVEN_VAULT": work.appendingPathComponent("vault").path])
+        arguments + ["--user", user, "--passphrase-file", format5.passphraseFile(user)],
+        environment: ["HAVEN_VAULT": format5.vault])
     }
     #expect(try run("ada", ["status"]).status == 0)
-    for arguments in [["survivor", "show", "HV-2026-00002"], ["survivor", "list"]] {
+    for arguments in [["survivor", "show", format5.escaped], ["survivor", "list"]] {
       let shown = try run("wendy", arguments)
       #expect(shown.status == 0, "\(shown.stderr)")
       #expect(!shown.stdout.contains(Self.escape), "a raw escape reached the terminal")
       #expect(shown.stdout.contains("Testperson \\x1B[2J\\x1B[HEscape"), "\(shown.stdout)")
     }
-    #expect(try run("wendy", ["survivor", "show", "HV-2026-00002"]).stdout.contains("North\\x1B[31mtown"))
+    #expect(try run("wendy", ["survivor", "show", format5.escaped]).stdout.contains("North\\x1B[31mtown"))
   }
 
   @Test("district takes only a configured local authority (by name or ONS code); free text is refused without echo")

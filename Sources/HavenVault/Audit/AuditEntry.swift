@@ -23,10 +23,14 @@ public struct AuditEntry: Sendable, Equatable {
   public let actorSalt: [UInt8]?
 
   /// The columns of an entry in the order `init(positional:)` reads them, then its stored leaf hash.
-  static let orderedColumns =
-    "seq, recorded_at, actor_user_id, action, target, subject, outcome, detail, reason, break_glass, leaf_hash, actor_salt"
+  /// A format-5 file not yet upgraded (read by `audit verify`, which never migrates) has no
+  /// `actor_salt`: its entries read as version-1 leaves.
+  static func orderedColumns(_ db: Database) throws -> String {
+    let salt = try db.columns(in: "audit_entries").contains { $0.name == "actor_salt" } ? "actor_salt" : "NULL AS actor_salt"
+    return "seq, recorded_at, actor_user_id, action, target, subject, outcome, detail, reason, break_glass, leaf_hash, \(salt)"
+  }
 
-  /// Decodes a row of `SELECT \(orderedColumns)` by position: the verifier decodes every entry
+  /// Decodes a row of `SELECT \(orderedColumns(db))` by position: the verifier decodes every entry
   /// of the log, and looking columns up by name was a sixth of its time.
   init(positional row: Row) {
     seq = row[0]

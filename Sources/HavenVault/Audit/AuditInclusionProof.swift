@@ -46,7 +46,8 @@ extension AuditVerifier {
         var leaves: [MerkleTree.Hash] = []
         leaves.reserveCapacity(size)
         let stored = try Row.fetchCursor(
-          db, sql: "SELECT \(AuditEntry.orderedColumns) FROM audit_entries WHERE seq <= ? ORDER BY seq", arguments: [size])
+          db, sql: "SELECT \(try AuditEntry.orderedColumns(db)) FROM audit_entries WHERE seq <= ? ORDER BY seq", arguments: [size]
+        )
         while let leaf = try stored.next() {
           if let hash = leaf[10] as Data? {
             leaves.append([UInt8](hash))

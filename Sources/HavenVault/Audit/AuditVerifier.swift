@@ -226,7 +226,7 @@ public struct AuditVerifier {
     var stored: [[UInt8]?] = []
     entries.reserveCapacity(batchSize)
     stored.reserveCapacity(batchSize)
-    let rows = try Row.fetchCursor(db, sql: "SELECT \(AuditEntry.orderedColumns) FROM audit_entries ORDER BY seq")
+    let rows = try Row.fetchCursor(db, sql: "SELECT \(try AuditEntry.orderedColumns(db)) FROM audit_entries ORDER BY seq")
     while let row = try rows.next() {
       entries.append(AuditEntry(positional: row))
       stored.append((row[10] as Data?).map { [UInt8]($0) })
