@@ -44,19 +44,6 @@ public struct Passphrase: ~Copyable, @unchecked Sendable {
     return try validated(buffer: buffer, length: length)
   }
 
-  /// Copies the value of an environment variable without creating a `String` from it.
-  /// Returns nil when the variable is unset.
-  public static func fromEnvironment(_ name: String) throws(CryptoError) -> Passphrase? {
-    guard let value = getenv(name) else { return nil }
-    let length = strlen(value)
-    guard length <= maximumByteCount else {
-      throw .unusablePassphrase("it is longer than \(maximumByteCount) bytes")
-    }
-    let buffer = try SecureBytes(count: maximumByteCount + 1)
-    buffer.withUnsafeMutableBytes { $0.baseAddress!.copyMemory(from: value, byteCount: length) }
-    return try validated(buffer: buffer, length: length)
-  }
-
   /// Takes a passphrase out of the environment: copies it into guarded memory, then overwrites the
   /// variable's bytes in place (the process's initial environment block, which is what
   /// `/proc/PID/environ` shows) and removes the variable, so it is readable for no longer than

@@ -113,9 +113,11 @@ struct KeyDuties {
   private func deliverRoleKey<P: KeyPurpose>(
     _ db: Database, kind: GrantedKeyKind, to entitled: (DirectoryUser) -> Bool, as type: P.Type
   ) throws -> Int {
-    let lacking = try directory.users.keys.sorted().filter { id in
+    // One query for who holds it (this runs at every unlock), not one per user.
+    let holders = try KeyGrantStore.recipients(db, kind: kind, teamID: nil, version: 1)
+    let lacking = directory.users.keys.sorted().filter { id in
       guard let user = directory.activeUser(id), entitled(user) else { return false }
-      return try !KeyGrantStore.exists(db, kind: kind, teamID: nil, version: 1, recipient: id)
+      return !holders.contains(id)
     }
     guard !lacking.isEmpty,
       let key = try holder.heldKey(db, directory: directory, kind: kind, teamID: nil, version: 1, as: type)

@@ -53,6 +53,17 @@ enum KeyGrantStore {
           """), arguments: [kind.rawValue, teamID ?? 0, version, recipient ?? 0]) ?? false
   }
 
+  /// The users holding a grant of one key (the recovery key's grant aside).
+  static func recipients(_ db: Database, kind: GrantedKeyKind, teamID: Int64?, version: Int64) throws -> Set<Int64> {
+    Set(
+      try Int64.fetchAll(
+        db.cachedStatement(
+          sql: """
+            SELECT recipient_user_id FROM key_grants WHERE key_kind = ? AND ifnull(team_id, 0) = ? AND key_version = ?
+            AND recipient_user_id IS NOT NULL
+            """), arguments: [kind.rawValue, teamID ?? 0, version]))
+  }
+
   /// Deletes a departing user's grants. They may have copied keys already (SECURITY.md); this
   /// keeps the vault from handing them out again and lets the team key rotate cleanly.
   static func deleteAll(_ db: Database, recipient: Int64, teamID: Int64? = nil) throws {
