@@ -14,7 +14,7 @@ trap 'rm -rf "$W"' EXIT
 export HAVEN_VAULT="$W/vault" HAVEN_KNOWN_VAULTS="$W/known"
 printf 'measurement admin passphrase\n' > "$W/a.pw"
 printf 'measurement worker passphrase\n' > "$W/w.pw"
-"$H" init --admin ada --kdf interactive --passphrase-file "$W/a.pw" --recovery-key-out "$W/rk" >/dev/null
+"$H" init --admin ada --name "Measurement" --kdf interactive --passphrase-file "$W/a.pw" --recovery-key-out "$W/rk" >/dev/null
 for t in $(seq 1 20); do "$H" team add "t$t" --user ada --passphrase-file "$W/a.pw" >/dev/null; done
 for u in $(seq 1 100); do
   "$H" user add "u$u" --role worker --new-passphrase-file "$W/w.pw" --user ada --passphrase-file "$W/a.pw" >/dev/null

@@ -27,7 +27,7 @@ median_ms() {  # runs "$@" RUNS times, prints the median wall time in millisecon
 floor=$(median_ms "$HAVEN" --version)
 echo "process floor (haven --version): ${floor} ms"
 for level in interactive moderate sensitive; do
-  "$HAVEN" init --vault "$WORK/$level" --admin ada --kdf "$level" --passphrase-file "$WORK/pw" \
+  "$HAVEN" init --vault "$WORK/$level" --admin ada --name "Measurement" --kdf "$level" --passphrase-file "$WORK/pw" \
     --recovery-key-out "$WORK/$level.rk" >/dev/null
   total=$(median_ms "$HAVEN" status --vault "$WORK/$level" --user ada --passphrase-file "$WORK/pw")
   echo "$level: haven status ${total} ms (unlock + status - floor: $(awk -v t="$total" -v f="$floor" 'BEGIN{printf "%.1f", t-f}') ms)"

@@ -65,6 +65,7 @@ enum CaseText {
     var lines = [
       "Referral \(referral.id): \(referral.date) from \(referral.referrerType.rawValue)\(role), pathway \(referral.pathway.rawValue), "
         + "to \(referral.service), age band \(referral.ageBand.rawValue): \(referral.status.rawValue.uppercased())"
+        + (referral.externalID.map { " [external id \($0)]" } ?? "")
     ]
     for event in referral.events {
       var text = "  \(event.date) \(event.status.rawValue)"
@@ -77,6 +78,7 @@ enum CaseText {
 
   static func session(_ session: SupportSession) -> String {
     "#\(session.id) \(session.date) \(session.kind.rawValue), \(session.minutes) min, \(session.attendance.rawValue), with \(session.worker)"
+      + (session.referralID.map { ", referral \($0)" } ?? "")
       + (session.notes.map { "\n      notes: \($0)" } ?? "")
   }
 
@@ -87,7 +89,8 @@ enum CaseText {
     var lines = outcomes.map { outcome in
       "\(outcome.date) \(outcome.stage.rawValue): "
         + OutcomeDomain.allCases.map { "\($0.rawValue) \(outcome.ratings[$0] ?? 0)" }.joined(separator: ", ")
-        + " (\(outcome.recordedBy))"
+        + " (\(outcome.recordedBy)"
+        + (outcome.referralID.map { ", referral \($0)" } ?? "") + ")"
     }
     if let end = outcomes.last(where: { $0.stage == .end }),
       let start = outcomes.last(where: { $0.stage == .start && $0.date <= end.date })

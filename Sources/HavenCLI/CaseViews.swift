@@ -47,9 +47,11 @@ struct ReferralView: Encodable {
   let service: String
   let ageBand: String
   let status: String
+  let externalID: String?
   let history: [Event]
   init(_ referral: Referral) {
     id = referral.id
+    externalID = referral.externalID
     date = referral.date.description
     referrerType = referral.referrerType.rawValue
     referrerRole = referral.referrerRole
@@ -72,8 +74,10 @@ struct SessionView: Encodable {
   let attendance: String
   let worker: String
   let notes: String?
+  let referral: Int64?
   init(_ session: SupportSession) {
     id = session.id
+    referral = session.referralID
     date = session.date.description
     minutes = session.minutes
     kind = session.kind.rawValue
@@ -89,8 +93,10 @@ struct OutcomeView: Encodable {
   let date: String
   let ratings: [String: Int]
   let recordedBy: String
+  let referral: Int64?
   init(_ outcome: OutcomeAssessment) {
     id = outcome.id
+    referral = outcome.referralID
     stage = outcome.stage.rawValue
     date = outcome.date.description
     ratings = Dictionary(uniqueKeysWithValues: outcome.ratings.map { ($0.key.rawValue, $0.value) })

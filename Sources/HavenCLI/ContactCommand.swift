@@ -95,17 +95,31 @@ struct RelatedCommand: ParsableCommand {
 struct ServiceCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "service", abstract: "The receiving services referrals go to (configuration).",
-    subcommands: [Add.self, List.self])
+    subcommands: [Add.self, Label.self, List.self])
 
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Add a receiving service (admin only).")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Short name, e.g. trauma-service.") var name: String
     @Option(name: .long, help: "What it is.") var description: String?
+    @Option(name: .customLong("display-name"), help: "How reports name it, e.g. \"Trauma Resilience Service\".")
+    var displayName: String?
 
     func run() throws {
-      try SessionOpener.open(global).addService(name, description: description)
+      try SessionOpener.open(global).addService(name, description: description, displayName: displayName)
       Presenter.done(global, action: "service.add", "Added service '\(name)'.")
+    }
+  }
+
+  struct Label: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Set the name reports print for a service (admin only).")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The service's short name.") var name: String
+    @Argument(help: "Its display name, e.g. \"Trauma Resilience Service\".") var displayName: String
+
+    func run() throws {
+      try SessionOpener.open(global).labelService(name, displayName: displayName)
+      Presenter.done(global, action: "service.label", "Reports now name '\(name)' as '\(displayName)'.")
     }
   }
 
@@ -115,8 +129,13 @@ struct ServiceCommand: ParsableCommand {
 
     func run() throws {
       let services = try SessionOpener.open(global).listServices()
-      if global.json { return Console.json(services.map { ["name": $0.name, "description": $0.description ?? ""] }) }
-      Console.out(Presenter.table([["SERVICE", "DESCRIPTION"]] + services.map { [$0.name, $0.description ?? ""] }))
+      if global.json {
+        return Console.json(
+          services.map { ["name": $0.name, "description": $0.description ?? "", "displayName": $0.displayName ?? ""] })
+      }
+      Console.out(
+        Presenter.table(
+          [["SERVICE", "DISPLAY NAME", "DESCRIPTION"]] + services.map { [$0.name, $0.displayName ?? "", $0.description ?? ""] }))
     }
   }
 }

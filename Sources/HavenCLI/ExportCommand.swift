@@ -9,7 +9,7 @@ struct ExportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "export",
     abstract: "Make sealed, signed exports (report, records, subject access, share) and open them (docs/export.md).",
-    subcommands: [Report.self, Records.self, SubjectAccess.self, Share.self, Open.self, Signers.self])
+    subcommands: [Report.self, InternalReport.self, Records.self, SubjectAccess.self, Share.self, Open.self, Signers.self])
 
   struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,11 +26,32 @@ struct ExportCommand: ParsableCommand {
         session: session, period: period.period(), filter: period.filter, rules: DisclosureRules(threshold: threshold))
       try delivery.deliver(made.request, session: session, action: .exportReport)
       if global.json { return Console.json(made.report) }
-      Console.out(made.report.title)
-      for row in made.report.headline.rows { Console.out("  \(row.label): \(row.cells[0].display)") }
-      Console.out(
-        "  survivors counted: \(made.report.survivorsCounted); left out for consent: \(made.report.excludedForConsent.values.reduce(0, +))"
-          + ExportCommand.reasons(made.report.excludedForConsent))
+      ReportText.summary(made.report)
+    }
+  }
+
+  struct InternalReport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "internal-report",
+      abstract:
+        "The report's exact counts, for the vault's own checks: printed here only, never sealed or saved (reporting role; audited).",
+      discussion:
+        "Released reports add a small fixed adjustment to every count so that releases cannot be compared to find people "
+        + "(docs/export.md). This prints the counts without it, suppressed within this report only. Do not copy them into anything shared."
+    )
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var period: PeriodOptions
+    @Option(name: .long, help: "Counts from 1 to this minus 1 are suppressed.") var threshold = 5
+
+    func run() throws {
+      guard (2...100).contains(threshold) else { throw ValidationError("--threshold must be between 2 and 100") }
+      let session = try SessionOpener.open(global)
+      let report = try ReportExport.figures(
+        session: session, period: period.period(), filter: period.filter, rules: DisclosureRules(threshold: threshold),
+        method: .exactInternal
+      ).report
+      if global.json { return Console.json(report) }
+      ReportText.full(report)
     }
   }
 

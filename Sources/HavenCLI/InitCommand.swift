@@ -25,8 +25,12 @@ struct InitCommand: ParsableCommand {
   @Option(name: .long, help: "Argon2id cost for key files: interactive, moderate (default) or sensitive.")
   var kdf: KDFLevel = .moderate
 
-  @Option(name: .long, help: "A name for the vault (default: the directory's name).")
-  var name: String?
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "The partnership's name, as reports and exports are titled (e.g. \"Rotherham Post-Abuse Support Partnership\").",
+      valueName: "name"))
+  var name: String
 
   @Option(
     name: .long,

@@ -16,11 +16,12 @@ struct ReferralCommand: ParsableCommand {
     var referrerRole: String?
     @Option(name: .long, help: "Pathway.") var pathway: Pathway
     @Option(name: .long, help: "Receiving service (see 'haven service list').") var service: String
+    @Option(name: .customLong("external-id"), help: "The service's own id for this referral.") var externalID: String?
 
     func run() throws {
       let referral = NewReferral(
         date: try CaseInput.date(date, field: "--date"), referrerType: referrerType, referrerRole: referrerRole, pathway: pathway,
-        service: service)
+        service: service, externalID: externalID)
       let id = try SessionOpener.open(global).addReferral(CaseInput.reference(reference), referral)
       if global.json { return Console.json(["id": id]) }
       Console.out(String(id))
@@ -76,11 +77,12 @@ struct SupportSessionCommand: ParsableCommand {
     @Option(name: .long, help: "attended, dna (did not attend) or cancelled.") var attendance: Attendance
     @Option(name: .long, help: "Who ran it (default: you).") var worker: String?
     @Option(name: .customLong("notes-file"), help: "Session notes, from a file.") var notesFile: String?
+    @OptionGroup var referral: ReferralLinkOption
 
     func run() throws {
       let session = try NewSupportSession(
         date: try CaseInput.date(date, field: "--date"), minutes: minutes, kind: kind, attendance: attendance, worker: worker,
-        notes: try CaseInput.text(fromFile: notesFile))
+        notes: try CaseInput.text(fromFile: notesFile), referral: referral.link)
       let id = try SessionOpener.open(global).recordSession(CaseInput.reference(reference), session)
       if global.json { return Console.json(["id": id]) }
       Console.out(String(id))
@@ -115,11 +117,13 @@ struct OutcomeCommand: ParsableCommand {
     @Option(name: .customLong("self"), help: "Feelings and thoughts about themselves, 1-10.") var selfRegard: Int
     @Option(name: .long, help: "Effect of the trauma, 1-10.") var trauma: Int
     @Option(name: .long, help: "Relationship with family and social network, 1-10.") var relationships: Int
+    @OptionGroup var referral: ReferralLinkOption
 
     func run() throws {
       let assessment = try NewOutcomeAssessment(
         stage: stage, date: try CaseInput.date(date, field: "--date"),
-        ratings: [.wellbeing: wellbeing, .selfRegard: selfRegard, .trauma: trauma, .relationships: relationships])
+        ratings: [.wellbeing: wellbeing, .selfRegard: selfRegard, .trauma: trauma, .relationships: relationships],
+        referral: referral.link)
       let id = try SessionOpener.open(global).recordOutcome(CaseInput.reference(reference), assessment)
       if global.json { return Console.json(["id": id]) }
       Console.out(String(id))
@@ -138,4 +142,16 @@ struct OutcomeCommand: ParsableCommand {
       Console.out(CaseText.outcomes(outcomes))
     }
   }
+}
+
+/// `--referral`: the episode of support a session or a rating belongs to.
+struct ReferralLinkOption: ParsableArguments {
+  @Option(
+    name: .customLong("referral"),
+    help: ArgumentHelp(
+      "The referral (episode of support) it belongs to: its number from 'haven referral list', or its external id.",
+      valueName: "referral"))
+  var text: String?
+
+  var link: ReferralLink? { text.map(ReferralLink.init(parsing:)) }
 }

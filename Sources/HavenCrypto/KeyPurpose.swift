@@ -52,6 +52,12 @@ public enum PseudonymKeyPurpose: KeyedHashPurpose {
   public static let byteCount = 32
   public static let displayName = "pseudonym key"
 }
+/// Gives each statistical record its cell-key record key (the Cell Key Method's per-record
+/// random number), so a report's noise is the same every time the same people are counted.
+public enum CellKeyPurpose: KeyedHashPurpose {
+  public static let byteCount = 32
+  public static let displayName = "cell key"
+}
 /// Derived from a user's passphrase with Argon2id; opens that user's key file only.
 public enum KeyFileKeyPurpose: PassphraseDerivedPurpose {
   public static let byteCount = 32

@@ -24,7 +24,9 @@ enum HTMLText {
     .meta{color:#444;font-size:.9rem}table{border-collapse:collapse;margin:.6rem 0 1rem;font-size:.95rem}
     th,td{border:1px solid #bbb;padding:.25rem .6rem;text-align:right}th:first-child,td:first-child{text-align:left}
     tr.total td{font-weight:bold}.note{font-size:.85rem;color:#444}
-    svg text{font-family:Georgia,serif;font-size:12px}section{break-inside:avoid}
+    svg text{font-family:Georgia,serif;font-size:12px}svg text.tick{font-size:10px;fill:#555}section{break-inside:avoid}
+    figure{margin:.6rem 0}figcaption{font-size:.9rem;color:#333;margin-bottom:.2rem}
+    .method{border-left:4px solid #3b6ea5;padding:.3rem .8rem;background:#f3f6fa}
     @media print{body{margin:0;max-width:none}h2{break-after:avoid}}
     """
 }

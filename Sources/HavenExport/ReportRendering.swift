@@ -18,31 +18,38 @@ public enum ReportRendering {
     return Array((try? encoder.encode(report)) ?? Data())
   }
 
-  /// Long form: one line per published number: `section,row,column,value` (value as published,
-  /// so `<5` and `[c]` appear as they do on paper).
+  /// Long form: one line per published number: `section,row,code,column,value` (`row` the
+  /// label a person reads, `code` the value behind it; value as published, so `<5`, `[c]` and
+  /// `n/a` appear as they do on paper). Every share has three lines: percent, count, base.
   public static func csv(_ report: CommissionerReport) throws(VaultError) -> String {
-    let sheet = try CSVText(header: ["section", "row", "column", "value"])
-    try sheet.row(["period", "from", "", report.period.from.description])
-    try sheet.row(["period", "to", "", report.period.to.description])
+    let sheet = try CSVText(header: ["section", "row", "code", "column", "value"])
+    try sheet.row(["period", "from", "", "", report.period.from.description])
+    try sheet.row(["period", "to", "", "", report.period.to.description])
+    try sheet.row(["method", report.methodStatement, report.method.rawValue, "maximum adjustment", String(report.maximumNoise)])
     for (reason, count) in report.excludedForConsent.sorted(by: { $0.key < $1.key }) {
-      try sheet.row(["excluded for consent", reason, "survivors", String(count)])
+      try sheet.row(["excluded for consent", reason, reason, "survivors", String(count)])
     }
     for table in [report.headline, report.funnel] + report.tables {
       for row in table.rows {
-        for (column, cell) in zip(table.columns, row.cells) { try sheet.row([table.title, row.label, column, cell.display]) }
+        for (column, cell) in zip(table.columns, row.cells) {
+          try sheet.row([table.title, row.label, row.code ?? "total", column, cell.display])
+        }
       }
     }
-    for share in [report.outcomeRecorded] + report.outcomes {
-      let section = "Outcomes (share of leavers maintained or improved)"
-      try sheet.row([section, share.label, "percent", share.display])
-      try sheet.row([section, share.label, "count", share.numerator.display])
-      try sheet.row([section, share.label, "base", share.base.display])
+    for outcomes in report.outcomes {
+      try sheet.row([outcomes.title, "Left support in the period", outcomes.unit, "count", outcomes.leaving.display])
+      for share in [outcomes.recorded] + outcomes.domains {
+        try sheet.row([outcomes.title, share.label, share.id, "percent", share.display])
+        try sheet.row([outcomes.title, share.label, share.id, "count", share.numerator.display])
+        try sheet.row([outcomes.title, share.label, share.id, "base", share.base.display])
+      }
     }
+    let waiting = "Waiting time, referral to first session"
     try sheet.row([
-      "Waiting time, referral to first session", "referrals with a first session", "count", report.waitingReferrals.display,
+      waiting, "Referrals with a first attended session", "waiting-referrals", "count", report.waitingReferrals.display,
     ])
-    try sheet.row(["Waiting time, referral to first session", "median", "days", report.waitingMedianDays])
-    try sheet.row(["Waiting time, referral to first session", "90th percentile", "days", report.waitingP90Days])
+    try sheet.row([waiting, "Median", "median", "days", report.waitingMedianDays])
+    try sheet.row([waiting, "90th percentile", "p90", "days", report.waitingP90Days])
     return sheet.finish()
   }
 
@@ -59,19 +66,10 @@ public enum ReportRendering {
         " (" + report.excludedForConsent.sorted { $0.key < $1.key }.map { "\(e($0.key)) \($0.value)" }.joined(separator: ", ")
         + ")"
     }
-    body += ".</p>\n"
-    body += section("Headline figures", table(report.headline))
-    let shares = [report.outcomeRecorded] + report.outcomes
-    body += section(
-      "Outcomes for leavers",
-      "<p>Share of leavers whose rating was maintained or improved between the start and end of support, by domain. "
-        + "Base: leavers with both ratings (\(e(report.outcomes.first?.base.display ?? "0"))).</p>\n"
-        + bars(shares.map { ($0.label, $0.percent.map(Double.init), $0.display) }, maximum: 100)
-        + shareTable(shares))
-    let funnelValues = report.funnel.rows.map { ($0.label, $0.cells[0].value.map(Double.init), $0.cells[0].display) }
-    let funnelMax = Double(funnelValues.compactMap(\.1).max() ?? 1)
-    body += section(
-      "Pathway funnel", bars(funnelValues, maximum: max(funnelMax, 1)) + table(report.funnel))
+    body += ".</p>\n<p class=\"method\">\(e(report.methodStatement))</p>\n"
+    body += section(report.headline.title, table(report.headline))
+    for outcomes in report.outcomes { body += section(outcomes.title, outcomeSection(outcomes)) }
+    body += section("Pathway funnel", funnelSection(report.funnel))
     body += section(
       "Waiting time from referral to first session",
       "<p>Referrals with a first attended session: \(e(report.waitingReferrals.display)). Median: \(e(report.waitingMedianDays)) days. "
@@ -79,6 +77,40 @@ public enum ReportRendering {
     for item in report.tables { body += section(item.title, table(item)) }
     body += section("About these figures", "<ul class=\"note\">" + report.notes.map { "<li>\(e($0))</li>" }.joined() + "</ul>")
     return page(title: report.title, body: body)
+  }
+
+  /// One unit's outcomes: the recording rate as a sentence with its base, then one chart whose
+  /// bars all share one base (those with ratings), then the figures as a table.
+  static func outcomeSection(_ outcomes: PublishedOutcomes) -> String {
+    let e = HTMLText.escape
+    let recorded = outcomes.recorded
+    var html =
+      "<p>Left support in the period: <strong>\(e(outcomes.leaving.display))</strong> \(e(outcomes.unit)). "
+      + "With start and end ratings recorded: \(e(recorded.numerator.display)) of \(e(recorded.base.display)) "
+      + "(\(e(recorded.display)); base: \(e(recorded.base.display)) \(e(outcomes.unit))).</p>\n"
+    let base = outcomes.domains.first?.base.display ?? "0"
+    html += bars(
+      caption: "Maintained or improved, as a share of the \(base) \(outcomes.unit) with ratings (base: \(base))",
+      outcomes.domains.map { share in
+        (
+          share.label, share.percent.map(Double.init),
+          share.percent == nil ? share.display : "\(share.display) (\(share.numerator.display) of \(share.base.display))"
+        )
+      })
+    return html + shareTable(outcomes.domains)
+  }
+
+  /// The funnel as shares of the referrals received (the chart's one base), and its counts.
+  static func funnelSection(_ funnel: PublishedTable) -> String {
+    guard let received = funnel.rows.first?.cells.first else { return table(funnel) }
+    let items: [(String, Double?, String)] = funnel.rows.map { row in
+      let cell = row.cells[0]
+      guard let count = cell.value, let base = received.value, base > 0 else { return (row.label, nil, cell.display) }
+      let percent = min(100, Int((Double(count) * 100 / Double(base)).rounded()))
+      return (row.label, Double(percent), "\(percent)% (\(cell.display) of \(received.display))")
+    }
+    return bars(caption: "Share of the \(received.display) referrals received in the period (base: \(received.display))", items)
+      + table(funnel)
   }
 
   static func page(title: String, body: String) -> String {
@@ -117,21 +149,29 @@ public enum ReportRendering {
       + "</tbody></table>\n"
   }
 
-  /// A horizontal bar chart as inline SVG; a suppressed value draws no bar and shows its mark.
-  static func bars(_ items: [(String, Double?, String)], maximum: Double) -> String {
+  /// A horizontal bar chart of percentages as inline SVG, on a 0-100% scale with gridlines, its
+  /// base in the caption; a withheld value draws no bar and shows its mark.
+  static func bars(caption: String, _ items: [(String, Double?, String)]) -> String {
     let e = HTMLText.escape
     let rowHeight = 26
     let labelWidth = 330
-    let barWidth = 300.0
-    var svg =
-      "<svg width=\"720\" height=\"\(items.count * rowHeight + 8)\" role=\"img\" aria-label=\"bar chart\">\n"
-    for (index, item) in items.enumerated() {
-      let y = index * rowHeight + 4
-      svg += "<text x=\"0\" y=\"\(y + 16)\">\(e(item.0))</text>"
-      let width = item.1.map { Int(($0 / maximum) * barWidth) } ?? 0
-      if width > 0 { svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(width)\" height=\"16\" fill=\"#3b6ea5\"/>" }
-      svg += "<text x=\"\(labelWidth + width + 6)\" y=\"\(y + 16)\">\(e(item.2))</text>\n"
+    let plotWidth = 300.0
+    let top = 22
+    let height = top + items.count * rowHeight + 8
+    var svg = "<figure><figcaption>\(e(caption))</figcaption>\n"
+    svg += "<svg width=\"780\" height=\"\(height)\" role=\"img\" aria-label=\"\(e(caption))\">\n"
+    for tick in stride(from: 0, through: 100, by: 25) {
+      let x = labelWidth + Int(plotWidth * Double(tick) / 100)
+      svg += "<line x1=\"\(x)\" y1=\"\(top - 4)\" x2=\"\(x)\" y2=\"\(height - 4)\" stroke=\"#bbb\"/>"
+      svg += "<text x=\"\(x)\" y=\"\(top - 8)\" text-anchor=\"middle\" class=\"tick\">\(tick)%</text>\n"
     }
-    return svg + "</svg>\n"
+    for (index, item) in items.enumerated() {
+      let y = top + index * rowHeight
+      svg += "<text x=\"0\" y=\"\(y + 16)\">\(e(item.0))</text>"
+      let width = item.1.map { Int(min(max($0, 0), 100) / 100 * plotWidth) } ?? 0
+      if width > 0 { svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(width)\" height=\"16\" fill=\"#3b6ea5\"/>" }
+      svg += "<text x=\"\(labelWidth + Int(plotWidth) + 8)\" y=\"\(y + 16)\">\(e(item.2))</text>\n"
+    }
+    return svg + "</svg></figure>\n"
   }
 }

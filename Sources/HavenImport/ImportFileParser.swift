@@ -84,7 +84,8 @@ public enum ImportFileParser {
     return ImportedReferral(
       survivor: survivor,
       referral: NewReferral(
-        date: date, referrerType: type, referrerRole: row.optional("referrer_role"), pathway: pathway, service: service),
+        date: date, referrerType: type, referrerRole: row.optional("referrer_role"), pathway: pathway, service: service,
+        externalID: row.optional("external_id")),
       changes: changes)
   }
 
@@ -97,7 +98,7 @@ public enum ImportFileParser {
     guard let survivor, let date, let minutes, let kind, let attendance,
       let session = try? NewSupportSession(
         date: date, minutes: minutes, kind: kind, attendance: attendance, worker: row.optional("worker"),
-        notes: row.optional("notes"))
+        notes: row.optional("notes"), referral: row.optional("referral").map(ReferralLink.init(parsing:)))
     else { return nil }
     return ImportedSession(survivor: survivor, session: session)
   }
@@ -111,7 +112,8 @@ public enum ImportFileParser {
       ratings[domain] = row.integer(domain.rawValue, in: OutcomeScale.range)
     }
     guard let survivor, let stage, let date, ratings.count == OutcomeDomain.allCases.count,
-      let assessment = try? NewOutcomeAssessment(stage: stage, date: date, ratings: ratings)
+      let assessment = try? NewOutcomeAssessment(
+        stage: stage, date: date, ratings: ratings, referral: row.optional("referral").map(ReferralLink.init(parsing:)))
     else { return nil }
     return ImportedOutcome(survivor: survivor, assessment: assessment)
   }

@@ -24,10 +24,12 @@ public enum ImportKind: String, CaseIterable, Sendable {
     case .referrals:
       [
         "referrer_role", "triaged_on", "allocated_on", "allocated_service", "allocation_reason", "engaged_on", "closed_on",
-        "closure_reason",
+        "closure_reason", "external_id",
       ]
-    case .sessions: ["worker", "notes"]
-    case .outcomes: []
+    // `referral`: the referral (episode of support) the row belongs to, by its number or its
+    // external id; without it, reports pair sessions and ratings with referrals by date.
+    case .sessions: ["worker", "notes", "referral"]
+    case .outcomes: ["referral"]
     case .consents: ["expires"]
     }
   }

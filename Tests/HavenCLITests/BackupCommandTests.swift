@@ -227,7 +227,8 @@ struct WriteDiskFullTests {
     }
     #expect(
       try cli.run([
-        "init", "--vault", vault, "--admin", "ada", "--kdf", "interactive", "--passphrase-file", cli.adminFile,
+        "init", "--vault", vault, "--admin", "ada", "--name", "Restored", "--kdf", "interactive", "--passphrase-file",
+        cli.adminFile,
         "--recovery-key-out", cli.recoveryFile,
       ]).status == 0)
     try haven(["user", "add", "wendy", "--role", "worker", "--new-passphrase-file", cli.workerFile])

@@ -53,7 +53,7 @@ struct BadInputTests {
       try db.execute(sql: "UPDATE vault_meta SET format_version = 99")
     }
     let before = try Data(contentsOf: URL(fileURLWithPath: cli.vault + "/vault.sqlite"))
-    expectFailure(try cli.asAdmin(["status"]), 65, "format version 99, newer than this haven understands (6)")
+    expectFailure(try cli.asAdmin(["status"]), 65, "format version 99, newer than this haven understands (7)")
     #expect(try Data(contentsOf: URL(fileURLWithPath: cli.vault + "/vault.sqlite")) == before)
   }
 
@@ -114,7 +114,8 @@ struct BadInputTests {
     let before = try Data(contentsOf: URL(fileURLWithPath: cli.vault + "/vault.sqlite"))
     expectFailure(
       try cli.run([
-        "init", "--admin", "eve", "--kdf", "interactive", "--passphrase-file", cli.adminFile, "--recovery-key-out",
+        "init", "--admin", "eve", "--name", "Eve", "--kdf", "interactive", "--passphrase-file", cli.adminFile,
+        "--recovery-key-out",
         cli.root.path + "/rk2",
       ]),
       73, "already exists")

@@ -32,13 +32,13 @@ struct CommandFlowTests {
     #expect(teams?.first?["heldByYou"] as? Bool == true)
 
     let status = try #require(try cli.json(try cli.asAdmin(["status", "--json"])) as? [String: Any])
-    #expect(status["formatVersion"] as? Int == 6)
+    #expect(status["formatVersion"] as? Int == 7)
     #expect(status["kdf"] as? String == "interactive")
     #expect((status["users"] as? [[String: Any]])?.count == 3)
     #expect((status["counts"] as? [String: Int])?["teams"] == 1)
 
     let text = try cli.asAdmin(["status"])
-    #expect(text.stdout.contains("Format version: 6"))
+    #expect(text.stdout.contains("Format version: 7"))
     #expect(text.stdout.contains("KDF level:      interactive"))
 
     let users = try cli.json(try cli.asAdmin(["user", "list", "--json"])) as? [[String: Any]]
@@ -67,7 +67,9 @@ struct CommandFlowTests {
   @Test("without --recovery-key-out, init shows the recovery key once on standard output")
   func recoveryKeyOnScreen() throws {
     let cli = try CLIFixture(initialise: false)
-    let result = try cli.run(["init", "--admin", "ada", "--kdf", "interactive", "--passphrase-file", cli.adminFile])
+    let result = try cli.run([
+      "init", "--admin", "ada", "--name", "Flow", "--kdf", "interactive", "--passphrase-file", cli.adminFile,
+    ])
     #expect(result.status == 0)
     #expect(result.stdout.components(separatedBy: "HAVEN-RECOVERY-1-").count == 2)
     #expect(try cli.asAdmin(["status"]).stdout.contains("HAVEN-RECOVERY") == false)
@@ -77,7 +79,7 @@ struct CommandFlowTests {
   func passphraseSources() throws {
     let fresh = try CLIFixture(initialise: false)
     let created = try fresh.run(
-      ["init", "--admin", "ada", "--kdf", "interactive", "--recovery-key-out", fresh.recoveryFile],
+      ["init", "--admin", "ada", "--name", "Flow", "--kdf", "interactive", "--recovery-key-out", fresh.recoveryFile],
       environment: ["HAVEN_PASSPHRASE": CLIFixture.adminSecret])
     #expect(created.status == 0, "\(created.stderr)")
     #expect(try fresh.asAdmin(["status"]).status == 0)

@@ -25,7 +25,7 @@ struct DirectoryUpgradeTests {
     #expect(early.stderr.contains("an admin must unlock it once first"))
     let anchored = try run("ada", ["status"])
     #expect(anchored.status == 0, "\(anchored.stderr)")
-    #expect(anchored.stdout.contains("Format version: 6"))
+    #expect(anchored.stdout.contains("Format version: 7"))
     for user in ["wendy", "rita", "audrey"] {
       let result = try run(user, ["status"])
       #expect(result.status == 0, "\(user): \(result.stderr)")
@@ -53,7 +53,8 @@ struct DirectoryUpgradeTests {
     let cli = try CLIFixture(initialise: false)
     let rootFile = cli.root.appendingPathComponent("root.txt").path
     let created = try cli.run([
-      "init", "--admin", "ada", "--kdf", "interactive", "--passphrase-file", cli.adminFile, "--recovery-key-out",
+      "init", "--admin", "ada", "--name", "Upgrade", "--kdf", "interactive", "--passphrase-file", cli.adminFile,
+      "--recovery-key-out",
       cli.recoveryFile, "--root-out", rootFile,
     ])
     #expect(created.status == 0, "\(created.stderr)")

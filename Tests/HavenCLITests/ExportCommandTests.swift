@@ -46,7 +46,7 @@ struct ExportCommandTests {
     let made = try cli.asUser(
       "rita", ["export", "report", "--year", "2024/25", "--recipient", path("commissioner.pub"), "--out", path("report.hvx")])
     #expect(made.status == 0, "\(made.stderr)")
-    #expect(made.stdout.contains("Referrals received: <5"))
+    #expect(made.stdout.contains("Received in the period (people: referred at least once): <5 referrals, <5 people"))
     #expect(made.stdout.contains("not asked 1"))
     #expect(try cli.run(["export", "signers", "--out", path("signers.txt")]).status == 0)
     let opened = try cli.run([
@@ -58,7 +58,7 @@ struct ExportCommandTests {
     #expect(opened.stdout.contains("verified: report"))
     #expect(!opened.stderr.contains("warning"))
     let csv = try String(contentsOfFile: path("opened/report.csv"), encoding: .utf8)
-    #expect(csv.contains("Referrals received,Count,<5"))
+    #expect(csv.contains("Referrals and people,Received in the period (people: referred at least once),received,Referrals,<5"))
     #expect(!csv.contains("Testperson"))
 
     var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path("report.hvx"))))

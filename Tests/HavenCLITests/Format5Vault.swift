@@ -108,6 +108,10 @@ struct Format5Vault {
           ALTER TABLE erasures DROP COLUMN completed_at;
           DROP TABLE directory_entries; DROP TABLE districts;
           DELETE FROM grdb_migrations WHERE identifier = 'v6-signed-directory';
+          ALTER TABLE support_sessions DROP COLUMN referral; ALTER TABLE outcome_assessments DROP COLUMN referral;
+          ALTER TABLE referrals DROP COLUMN external_id;
+          ALTER TABLE services DROP COLUMN display_name; ALTER TABLE partner_agencies DROP COLUMN display_name;
+          DELETE FROM grdb_migrations WHERE identifier = 'v7-episodes';
           UPDATE vault_meta SET format_version = 5;
           """)
     }

@@ -65,7 +65,8 @@ final class CLIFixture {
     try Self.writePrivate(CLIFixture.workerSecret + "\n", to: workerFile)
     if initialise {
       let result = try run([
-        "init", "--admin", "ada", "--kdf", "interactive", "--passphrase-file", adminFile, "--recovery-key-out", recoveryFile,
+        "init", "--admin", "ada", "--name", "Test Partnership", "--kdf", "interactive", "--passphrase-file", adminFile,
+        "--recovery-key-out", recoveryFile,
       ])
       #expect(result.status == 0, "\(result.stderr)")
     }

@@ -27,7 +27,8 @@ final class ExportFixture {
     close(descriptor)
     let admin = try created.vault.unlock(user: "ada", passphrase: Passphrase(copying: Self.passphrase))
     try admin.addTeam("trauma-service")
-    for service in ["trauma-service", "isva-service"] { try admin.addService(service) }
+    try admin.addService("trauma-service", displayName: "Trauma Resilience Service")
+    try admin.addService("isva-service")
     for district in ["Rotherham", "Sheffield", "Leeds", "Doncaster", "Barnsley"] { try admin.addDistrict(district) }
     try admin.addAgency("police")
     try admin.addUser("wendy", role: .worker, passphrase: Passphrase(copying: Self.passphrase))

@@ -14,11 +14,13 @@ struct ReportZeroBaseTests {
     let report = CommissionerReport(
       counts: counts, consent: ConsentFilterSummary(purpose: "statistics", included: 0, excluded: [:]),
       partnership: "Example Partnership")
-    #expect(report.outcomeRecorded.display == "n/a (no leavers)")
-    #expect(report.outcomes.count == 4)
-    for share in report.outcomes {
-      #expect(share.display == "n/a (no leavers with ratings)")
-      #expect(share.percent == nil)
+    #expect(report.outcomes.map(\.recorded.display) == ["n/a (no leaving referrals)", "n/a (no leavers)"])
+    for outcomes in report.outcomes {
+      #expect(outcomes.domains.count == 4)
+      for share in outcomes.domains {
+        #expect(share.display == "n/a (no \(outcomes.unit) with ratings)")
+        #expect(share.percent == nil)
+      }
     }
   }
 }

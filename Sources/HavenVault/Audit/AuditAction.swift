@@ -21,6 +21,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
   case recordRekey = "record-key.rotate"
   case serviceAdd = "service.add"
   case serviceList = "service.list"
+  case serviceLabel = "service.label"
   case districtAdd = "district.add"
   case districtList = "district.list"
   case survivorCreate = "survivor.create"

@@ -30,23 +30,27 @@ enum CaseFileColumns {
   ]
 
   /// The encrypted columns of a table and whose they are, read from the schema's own `-- T` and
-  /// `-- S` marks (VaultMigrations), so a column added later is never left under an old key.
+  /// `-- S` marks (VaultMigrations; `/* T */` for a column added by ALTER TABLE), so a column
+  /// added later is never left under an old key.
   static func columns(_ db: Database, table: String) throws -> [(name: String, protection: FieldProtection)] {
     guard
       let sql = try String.fetchOne(
         db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [table])
     else { throw VaultError.databaseDamaged("table \(table) is missing") }
-    return sql.split(separator: "\n").compactMap { line in
-      let trimmed = line.trimmingCharacters(in: .whitespaces)
-      guard let mark = trimmed.range(of: "-- "), let name = trimmed.split(separator: " ").first else { return nil }
-      let protection = trimmed[mark.upperBound...].first
-      switch protection {
-      case "T": return (String(name), .team)
-      case "S": return (String(name), .statistics)
+    let text = sql as NSString
+    return columnMark.matches(in: sql, range: NSRange(location: 0, length: text.length)).compactMap { match in
+      let name = text.substring(with: match.range(at: 1))
+      switch text.substring(with: match.range(at: 2)) {
+      case "T": return (name, .team)
+      case "S": return (name, .statistics)
       default: return nil
       }
     }
   }
+
+  /// `name BLOB ..., -- T` on its own line, or `, name BLOB /* S */` where ALTER TABLE appended it.
+  private nonisolated(unsafe) static let columnMark = try! NSRegularExpression(
+    pattern: #"(\w+) BLOB[^,\n]*?,?[ \t]*(?:--|/\*)[ \t]*([TS])\b"#)
 }
 
 extension VaultSession {

@@ -10,6 +10,8 @@ public struct Referral: Sendable, Equatable {
   public let service: String
   public let ageBand: AgeBand
   public let events: [ReferralEvent]
+  /// The id the service's own system gave this referral, if any (a team field).
+  public let externalID: String?
 
   public var status: ReferralStatus { events.last?.status ?? .referred }
 }
@@ -62,8 +64,13 @@ public struct NewReferral: Sendable {
   public let referrerRole: String?
   public let pathway: Pathway
   public let service: String
+  public let externalID: String?
 
-  public init(date: CalendarDate, referrerType: ReferrerType, referrerRole: String? = nil, pathway: Pathway, service: String) {
+  public init(
+    date: CalendarDate, referrerType: ReferrerType, referrerRole: String? = nil, pathway: Pathway, service: String,
+    externalID: String? = nil
+  ) {
+    self.externalID = externalID
     self.date = date
     self.referrerType = referrerType
     self.referrerRole = referrerRole

@@ -7,6 +7,8 @@ public struct SupportSession: Sendable, Equatable {
   public let attendance: Attendance
   public let worker: String
   public let notes: String?
+  /// The referral (episode of support) it belongs to, when the service records that.
+  public let referralID: Int64?
 }
 
 public struct NewSupportSession: Sendable {
@@ -17,9 +19,11 @@ public struct NewSupportSession: Sendable {
   /// Who ran it; the recording user when nil.
   public let worker: String?
   public let notes: String?
+  public let referral: ReferralLink?
 
   public init(
-    date: CalendarDate, minutes: Int, kind: SessionKind, attendance: Attendance, worker: String? = nil, notes: String? = nil
+    date: CalendarDate, minutes: Int, kind: SessionKind, attendance: Attendance, worker: String? = nil, notes: String? = nil,
+    referral: ReferralLink? = nil
   ) throws(VaultError) {
     guard (0...1440).contains(minutes) else { throw .invalidArgument("minutes must be between 0 and 1440") }
     self.date = date
@@ -28,6 +32,7 @@ public struct NewSupportSession: Sendable {
     self.attendance = attendance
     self.worker = worker
     self.notes = notes
+    self.referral = referral
   }
 }
 
@@ -38,14 +43,19 @@ public struct OutcomeAssessment: Sendable, Equatable {
   public let date: CalendarDate
   public let ratings: [OutcomeDomain: Int]
   public let recordedBy: String
+  /// The referral (episode of support) these ratings measure, when the service records that.
+  public let referralID: Int64?
 }
 
 public struct NewOutcomeAssessment: Sendable {
   public let stage: OutcomeStage
   public let date: CalendarDate
   public let ratings: [OutcomeDomain: Int]
+  public let referral: ReferralLink?
 
-  public init(stage: OutcomeStage, date: CalendarDate, ratings: [OutcomeDomain: Int]) throws(VaultError) {
+  public init(
+    stage: OutcomeStage, date: CalendarDate, ratings: [OutcomeDomain: Int], referral: ReferralLink? = nil
+  ) throws(VaultError) {
     for domain in OutcomeDomain.allCases {
       guard let rating = ratings[domain] else { throw .invalidArgument("a rating for '\(domain.rawValue)' is required") }
       guard OutcomeScale.range.contains(rating) else {
@@ -56,6 +66,7 @@ public struct NewOutcomeAssessment: Sendable {
     self.stage = stage
     self.date = date
     self.ratings = ratings
+    self.referral = referral
   }
 }
 

@@ -105,9 +105,14 @@ extension VaultSession {
         }
         unwrapped = UnwrappedCaseKeys(survivorID: survivor.id, keys: try caseKeys(db, survivor))
       }
-      try write(db, survivor, unwrapped!.keys, row.value)
+      // What only the case file can check (a referral named by its external id) is found
+      // while writing; every such problem is listed, and the transaction writes nothing.
+      do { try write(db, survivor, unwrapped!.keys, row.value) } catch VaultError.invalidArgument(let reason) {
+        problems.append(ImportProblem(row: row.row, column: "-", reason: reason))
+      }
       progress?(index + 1, rows.count)
     }
+    guard problems.isEmpty else { throw VaultError.importRejected(problems) }
     return ImportSummary(recordsWritten: rows.count, references: [])
   }
 

@@ -15,6 +15,7 @@ extension VaultSession {
   func insertOutcome(
     _ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ assessment: NewOutcomeAssessment
   ) throws -> Int64 {
+    let referralID = try assessment.referral.map { try resolveReferral(db, row, keys, $0) }
     let id = try nextID(db, table: "outcome_assessments")
     func sealed(_ field: String, _ value: String, _ protection: FieldProtection = .statistics) -> Data? {
       keys.column(value, table: "outcome_assessment", id: id, field: field, protection)
@@ -22,7 +23,7 @@ extension VaultSession {
     try db.cachedStatement(
       sql: """
         INSERT INTO outcome_assessments (id, survivor_id, stage, assessed_on, wellbeing, self, trauma, relationships, recorded_by,
-          created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          created_at, referral) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
     ).execute(arguments: [
       id, row.id, sealed("stage", assessment.stage.rawValue), sealed("assessed_on", assessment.date.description),
@@ -30,6 +31,7 @@ extension VaultSession {
       sealed("trauma", String(assessment.ratings[.trauma]!)),
       sealed("relationships", String(assessment.ratings[.relationships]!)),
       sealed("recorded_by", user.name, .team), Timestamp.now(),
+      referralID.flatMap { sealed("referral", String($0)) },
     ])
     try record(db, action: .outcomeCreate, target: "outcome_assessment:\(id)", subject: try subject(db, row, keys))
     return id
@@ -54,7 +56,10 @@ extension VaultSession {
       return OutcomeAssessment(
         id: id, stage: try OutcomeStage.parse(try text("stage"), field: "stage"),
         date: try CalendarDate(parsing: try text("assessed_on")),
-        ratings: ratings, recordedBy: try text("recorded_by", .team))
+        ratings: ratings, recordedBy: try text("recorded_by", .team),
+        referralID: try keys.column(stored, table: "outcome_assessment", id: id, field: "referral", .statistics).map {
+          try ReferralLink.storedID($0, in: "outcome \(id)")
+        })
     }.sorted { ($0.date, $0.id) < ($1.date, $1.id) }
   }
 }

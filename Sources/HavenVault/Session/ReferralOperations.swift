@@ -22,14 +22,14 @@ extension VaultSession {
     }
     try db.cachedStatement(
       sql: """
-        INSERT INTO referrals (id, survivor_id, referral_date, referrer_type, referrer_role, pathway, service, age_band, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO referrals (id, survivor_id, referral_date, referrer_type, referrer_role, pathway, service, age_band, created_at,
+          external_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
     ).execute(arguments: [
       id, row.id, sealed(referral.date.description, "referral_date"), sealed(referral.referrerType.rawValue, "referrer_type"),
       sealed(referral.referrerRole, "referrer_role", .team), sealed(referral.pathway.rawValue, "pathway"),
       sealed(referral.service, "service"), sealed(AgeBand.at(referral: referral.date, birth: birth).rawValue, "age_band"),
-      Timestamp.now(),
+      Timestamp.now(), sealed(referral.externalID, "external_id", .team),
     ])
     try insertReferralEvent(
       db, keys, referralID: id, sequence: 1, change: try ReferralStatusChange(status: .referred, date: referral.date))
@@ -117,7 +117,33 @@ extension VaultSession {
       referrerType: try ReferrerType.parse(try text("referrer_type"), field: "referrer type"),
       referrerRole: try keys.column(stored, table: "referral", id: id, field: "referrer_role", .team),
       pathway: try Pathway.parse(try text("pathway"), field: "pathway"), service: try text("service"),
-      ageBand: try AgeBand.parse(try text("age_band"), field: "age band"), events: events)
+      ageBand: try AgeBand.parse(try text("age_band"), field: "age band"), events: events,
+      externalID: try keys.column(stored, table: "referral", id: id, field: "external_id", .team))
+  }
+
+  /// The id of the survivor's referral a link names: a Haven id of one of their referrals, else
+  /// one of their referrals' external ids (exactly one must match).
+  func resolveReferral(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ link: ReferralLink) throws -> Int64 {
+    let ids = try Int64.fetchAll(
+      db.cachedStatement(sql: "SELECT id FROM referrals WHERE survivor_id = ? ORDER BY id"), arguments: [row.id])
+    if case .id(let id) = link, ids.contains(id) { return id }
+    var matches: [Int64] = []
+    for id in ids {
+      guard
+        let stored = try Row.fetchOne(
+          db.cachedStatement(sql: "SELECT id, external_id FROM referrals WHERE id = ?"), arguments: [id])
+      else { continue }
+      if try keys.column(stored, table: "referral", id: id, field: "external_id", .team) == link.description {
+        matches.append(id)
+      }
+    }
+    guard matches.count == 1 else {
+      throw VaultError.invalidArgument(
+        matches.isEmpty
+          ? "this survivor has no referral '\(link)' (a referral's number from 'haven referral list', or its external id)"
+          : "more than one of this survivor's referrals has the external id '\(link)'; give the referral's number")
+    }
+    return matches[0]
   }
 
   private func decodeEvent(_ event: Row, _ keys: borrowing CaseKeys) throws -> ReferralEvent {

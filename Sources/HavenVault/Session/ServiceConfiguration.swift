@@ -5,18 +5,21 @@ import GRDB
 public struct ServiceRecord: Sendable, Equatable {
   public let name: String
   public let description: String?
+  /// How reports name it ("Trauma Resilience Service"); the short name when not set.
+  public let displayName: String?
 }
 
 extension VaultSession {
-  public func addService(_ name: String, description: String? = nil) throws(VaultError) {
+  public func addService(_ name: String, description: String? = nil, displayName: String? = nil) throws(VaultError) {
     try authorize(.manageTeams, action: .serviceAdd, target: "service:\(name)")
     try Names.validate(name, kind: "service")
+    try FieldText.check(displayName, field: "display name", .singleLine)
     try transaction { db in
       let exists = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM services WHERE name = ?)", arguments: [name]) ?? false
       guard !exists else { throw VaultError.alreadyExists(kind: "service", name: name) }
       try db.execute(
-        sql: "INSERT INTO services (name, description, created_at) VALUES (?, ?, ?)",
-        arguments: [name, description, Timestamp.now()])
+        sql: "INSERT INTO services (name, description, created_at, display_name) VALUES (?, ?, ?, ?)",
+        arguments: [name, description, Timestamp.now(), displayName])
       try record(db, action: .serviceAdd, target: "service:\(name)")
     }
   }
@@ -24,9 +27,20 @@ extension VaultSession {
   public func listServices() throws(VaultError) -> [ServiceRecord] {
     try transaction { db in
       try record(db, action: .serviceList)
-      return try Row.fetchAll(db, sql: "SELECT name, description FROM services ORDER BY name").map {
-        ServiceRecord(name: $0["name"], description: $0["description"])
+      return try Row.fetchAll(db, sql: "SELECT name, description, display_name FROM services ORDER BY name").map {
+        ServiceRecord(name: $0["name"], description: $0["description"], displayName: $0["display_name"])
       }
+    }
+  }
+
+  /// Sets the name reports print for a service (admin; audited).
+  public func labelService(_ name: String, displayName: String) throws(VaultError) {
+    try authorize(.manageTeams, action: .serviceLabel, target: "service:\(name)")
+    try FieldText.check(displayName, field: "display name", .singleLine)
+    try transaction { db in
+      try requireService(db, name)
+      try db.execute(sql: "UPDATE services SET display_name = ? WHERE name = ?", arguments: [displayName, name])
+      try record(db, action: .serviceLabel, target: "service:\(name)")
     }
   }
 

@@ -31,8 +31,8 @@ enum StatisticalBatch {
   static let referralFields = ["referral_date", "referrer_type", "pathway", "service", "age_band"]
   static let eventFields = ["status", "event_date", "service", "reason"]
   /// Date and attendance only: minutes and kind are never decrypted for statistics.
-  static let sessionFields = ["session_date", "attendance"]
-  static let outcomeFields = ["stage", "assessed_on", "wellbeing", "self", "trauma", "relationships"]
+  static let sessionFields = ["session_date", "attendance", "referral"]
+  static let outcomeFields = ["stage", "assessed_on", "wellbeing", "self", "trauma", "relationships", "referral"]
 
   /// Up to `limit` survivors with ids above `after`, in id order, with all their rows.
   static func fetch(_ db: Database, after: Int64, limit: Int) throws -> [StoredStatisticalSurvivor] {

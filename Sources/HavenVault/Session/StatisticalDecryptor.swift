@@ -14,6 +14,7 @@ enum StatisticalResult: Sendable {
 final class StatisticalDecryptor: @unchecked Sendable {
   private let statistics: BoxKeyPair
   private let slots: [ReusableAgreedKey<StatisticsFieldKeyPurpose>]
+  private let cellKeys: CellKeys
   let vaultID: [UInt8]
   let purpose: ConsentPurpose
   let day: CalendarDate
@@ -21,6 +22,7 @@ final class StatisticalDecryptor: @unchecked Sendable {
   init(statistics: consuming BoxKeyPair, vaultID: [UInt8], purpose: ConsentPurpose, day: CalendarDate) throws {
     let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
     self.slots = try (0..<workers).map { _ in try ReusableAgreedKey<StatisticsFieldKeyPurpose>() }
+    self.cellKeys = try CellKeys(statistics: statistics, vaultID: vaultID)
     self.statistics = statistics
     self.vaultID = vaultID
     self.purpose = purpose
@@ -74,7 +76,7 @@ final class StatisticalDecryptor: @unchecked Sendable {
         district: try columns.text(survivor, 1, table: "survivor", field: "district"),
         cohort: try columns.text(survivor, 2, table: "survivor", field: "cohort").map { try Cohort.parse($0, field: "cohort") },
         referrals: try referrals(stored, columns), sessions: try sessions(stored, columns),
-        outcomes: try outcomes(stored, columns), pseudonym: nil))
+        outcomes: try outcomes(stored, columns), pseudonym: nil, recordKey: cellKeys.survivor(stored.id)))
   }
 
   private func consentHistory(_ stored: StoredStatisticalSurvivor, _ columns: StatisticalColumns) throws -> [ConsentEvent] {
@@ -105,7 +107,8 @@ final class StatisticalDecryptor: @unchecked Sendable {
         id: referral.id, date: try CalendarDate(parsing: try field(0)),
         referrerType: try ReferrerType.parse(try field(1), field: "referrer type"),
         pathway: try Pathway.parse(try field(2), field: "pathway"), service: try field(3),
-        ageBand: try AgeBand.parse(try field(4), field: "age band"), events: events[referral.id] ?? [])
+        ageBand: try AgeBand.parse(try field(4), field: "age band"), events: events[referral.id] ?? [],
+        recordKey: cellKeys.referral(referral.id))
     }.sorted { ($0.date, $0.id) < ($1.date, $1.id) }
   }
 
@@ -114,7 +117,10 @@ final class StatisticalDecryptor: @unchecked Sendable {
       StatisticalSession(
         date: try CalendarDate(parsing: try columns.required(session, 0, table: "support_session", field: "session_date")),
         attendance: try Attendance.parse(
-          try columns.required(session, 1, table: "support_session", field: "attendance"), field: "attendance"))
+          try columns.required(session, 1, table: "support_session", field: "attendance"), field: "attendance"),
+        referralID: try columns.text(session, 2, table: "support_session", field: "referral").map {
+          try ReferralLink.storedID($0, in: "support session \(session.id)")
+        })
     }.sorted { $0.date < $1.date }
   }
 
@@ -130,7 +136,10 @@ final class StatisticalDecryptor: @unchecked Sendable {
         stage: try OutcomeStage.parse(
           try columns.required(outcome, 0, table: "outcome_assessment", field: "stage"), field: "stage"),
         date: try CalendarDate(parsing: try columns.required(outcome, 1, table: "outcome_assessment", field: "assessed_on")),
-        ratings: ratings)
+        ratings: ratings,
+        referralID: try columns.text(outcome, 6, table: "outcome_assessment", field: "referral").map {
+          try ReferralLink.storedID($0, in: "outcome \(outcome.id)")
+        })
     }.sorted { $0.date < $1.date }
   }
 }

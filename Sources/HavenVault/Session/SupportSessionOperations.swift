@@ -15,19 +15,21 @@ extension VaultSession {
 
   func insertSession(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ session: NewSupportSession) throws -> Int64
   {
+    let referralID = try session.referral.map { try resolveReferral(db, row, keys, $0) }
     let id = try nextID(db, table: "support_sessions")
     func sealed(_ value: String?, _ field: String, _ protection: FieldProtection = .statistics) -> Data? {
       keys.column(value, table: "support_session", id: id, field: field, protection)
     }
     try db.cachedStatement(
       sql: """
-        INSERT INTO support_sessions (id, survivor_id, session_date, minutes, kind, attendance, worker, notes, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO support_sessions (id, survivor_id, session_date, minutes, kind, attendance, worker, notes, created_at,
+          referral) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
     ).execute(arguments: [
       id, row.id, sealed(session.date.description, "session_date"), sealed(String(session.minutes), "minutes"),
       sealed(session.kind.rawValue, "kind"), sealed(session.attendance.rawValue, "attendance"),
       sealed(session.worker ?? user.name, "worker", .team), sealed(session.notes, "notes", .team), Timestamp.now(),
+      sealed(referralID.map(String.init), "referral"),
     ])
     try record(db, action: .sessionCreate, target: "support_session:\(id)", subject: try subject(db, row, keys))
     return id
@@ -49,7 +51,8 @@ extension VaultSession {
         id: id, date: try CalendarDate(parsing: try text("session_date") ?? ""), minutes: minutes,
         kind: try SessionKind.parse(try text("kind") ?? "", field: "kind"),
         attendance: try Attendance.parse(try text("attendance") ?? "", field: "attendance"),
-        worker: try text("worker", .team) ?? "", notes: try text("notes", .team))
+        worker: try text("worker", .team) ?? "", notes: try text("notes", .team),
+        referralID: try text("referral").map { try ReferralLink.storedID($0, in: "support session \(id)") })
     }.sorted { ($0.date, $0.id) < ($1.date, $1.id) }
   }
 }

@@ -330,6 +330,22 @@ enum VaultMigrations {
           UPDATE vault_meta SET format_version = 6;
           """)
     }
+    migrator.registerMigration("v7-episodes") { db in
+      // A session or an outcome assessment may name the referral (episode of support) it
+      // belongs to, so reports can count per referral as councils do (a statistics field: the
+      // referral's id as text); a referral may carry the service's own id for it (a team field);
+      // services and agencies gain the name a report prints for them. Column marks are comments
+      // CaseFileRekey reads (`/* S */` where ALTER TABLE puts the column on the closing line).
+      try db.execute(
+        sql: """
+          ALTER TABLE support_sessions ADD COLUMN referral BLOB /* S */;
+          ALTER TABLE outcome_assessments ADD COLUMN referral BLOB /* S */;
+          ALTER TABLE referrals ADD COLUMN external_id BLOB /* T */;
+          ALTER TABLE services ADD COLUMN display_name TEXT;
+          ALTER TABLE partner_agencies ADD COLUMN display_name TEXT;
+          UPDATE vault_meta SET format_version = 7;
+          """)
+    }
     return migrator
   }
 }
