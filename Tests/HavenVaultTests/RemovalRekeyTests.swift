@@ -18,6 +18,21 @@ struct RemovalRekeyTests {
     return details
   }
 
+  @Test("re-keying finds every encrypted column, including those format 7 added with ALTER TABLE")
+  func rekeyCoversAddedColumns() throws {
+    let fixture = try VaultFixture()
+    let columns = try fixture.vault.database.read { db in
+      try Dictionary(
+        uniqueKeysWithValues: ["support_sessions", "outcome_assessments", "referrals"].map {
+          ($0, try CaseFileColumns.columns(db, table: $0))
+        })
+    }
+    #expect(columns["support_sessions"]!.contains { $0.name == "referral" && $0.protection == .statistics })
+    #expect(columns["outcome_assessments"]!.contains { $0.name == "referral" && $0.protection == .statistics })
+    #expect(columns["referrals"]!.contains { $0.name == "external_id" && $0.protection == .team })
+    #expect(columns["support_sessions"]!.map(\.name) == ["session_date", "minutes", "kind", "attendance", "worker", "notes", "referral"])
+  }
+
   @Test("a removed member's saved keys open nothing written after the removal, and confirm no name")
   func removedMemberKeepsNothingNew() throws {
     let fixture = try VaultFixture()
