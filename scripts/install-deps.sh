@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the system libraries Haven links against, if they are missing: libsodium (cryptography)
-# and SQLite (storage). Needs root or sudo on Debian/Ubuntu; does nothing when both are present.
+# and SQLite (storage), and Chromium for the report's browser test. Needs root or sudo on Debian/Ubuntu; does nothing when both are present.
 set -euo pipefail
 
 missing=()
 pkg-config --exists libsodium 2>/dev/null || missing+=(libsodium-dev)
 { [ -f /usr/include/sqlite3.h ] || pkg-config --exists sqlite3 2>/dev/null; } || missing+=(libsqlite3-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+# The report's browser test renders it in headless Chromium (docs/export.md).
+{ command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; } || missing+=(chromium)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -149,7 +149,7 @@ public struct CommissionerReport: Sendable, Codable, Equatable {
       rows: [ReferralStatus.referred, .allocated, .engaged, .closed].map {
         ($0.rawValue, ReportLabels.stage($0), [counts.funnel[$0] ?? CellTally()])
       }, total: nil)
-    waitingReferrals = PublishedCell(counts.waitingCount, threshold: threshold)
+    waitingReferrals = PublishedCell(publisher.value(counts.waitingReferrals), threshold: threshold)
     let enough = counts.waitingCount >= rules.minimumForQuantiles
     waitingMedianDays = enough ? counts.waitingQuantile(0.5).map(String.init) ?? "-" : "[c]"
     waitingP90Days = enough ? counts.waitingQuantile(0.9).map(String.init) ?? "-" : "[c]"

@@ -63,6 +63,8 @@ public struct ReportCounts: Sendable, Equatable {
   public private(set) var funnel: [ReferralStatus: CellTally] = [:]
   /// Days from referral to first attended session -> number of referrals.
   public private(set) var waitingDays: [Int: Int] = [:]
+  /// Referrals with a first attended session (the waiting-time base), as a tally to publish.
+  public private(set) var waitingReferrals = CellTally()
 
   public static let notRecorded = "not recorded"
 
@@ -136,6 +138,7 @@ public struct ReportCounts: Sendable, Equatable {
     let firstSession = survivor.sessions(of: referral).first { $0.attendance == .attended && $0.date >= referral.date }
     if let firstSession, firstSession.date <= period.to {
       waitingDays[referral.date.days(until: firstSession.date), default: 0] += 1
+      waitingReferrals.add(referral.recordKey)
     }
   }
 }

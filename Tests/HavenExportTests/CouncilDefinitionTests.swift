@@ -36,7 +36,8 @@ struct CouncilDefinitionTests {
       rated += 1
       let outcomes = [
         StatisticalOutcome(
-          stage: .start, date: date.adding(days: 10), ratings: Dictionary(uniqueKeysWithValues: OutcomeDomain.allCases.map { ($0, 5) }),
+          stage: .start, date: date.adding(days: 10),
+          ratings: Dictionary(uniqueKeysWithValues: OutcomeDomain.allCases.map { ($0, 5) }),
           referralID: referral.id),
         StatisticalOutcome(stage: .end, date: date.adding(days: 120), ratings: end, referralID: referral.id),
       ]

@@ -30,7 +30,10 @@ struct RemovalRekeyTests {
     #expect(columns["support_sessions"]!.contains { $0.name == "referral" && $0.protection == .statistics })
     #expect(columns["outcome_assessments"]!.contains { $0.name == "referral" && $0.protection == .statistics })
     #expect(columns["referrals"]!.contains { $0.name == "external_id" && $0.protection == .team })
-    #expect(columns["support_sessions"]!.map(\.name) == ["session_date", "minutes", "kind", "attendance", "worker", "notes", "referral"])
+    #expect(
+      columns["support_sessions"]!.map(\.name) == [
+        "session_date", "minutes", "kind", "attendance", "worker", "notes", "referral",
+      ])
   }
 
   @Test("a removed member's saved keys open nothing written after the removal, and confirm no name")
