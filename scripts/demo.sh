@@ -46,8 +46,10 @@ as ada team add-member stovewood will
 as ada team add-member stovewood sam
 as ada team add-member trauma-service mira
 as ada team add-member stovewood mira
-for service in trauma-service specialist-counselling isva-service family-support; do
-  as ada service add "$service" >/dev/null
+# Services have a short name for commands and a display name for reports.
+for service in "trauma-service:Trauma Resilience Service" "specialist-counselling:Specialist counselling" \
+  "isva-service:Independent sexual violence advisers" "family-support:Family support"; do
+  as ada service add "${service%%:*}" --display-name "${service#*:}" >/dev/null
 done
 # District is a statistical field, so it comes from a closed list (local authorities, ONS codes).
 for district in Barnsley:E08000016 Doncaster:E08000017 Rotherham:E08000018 Sheffield:E08000019 Leeds:E08000035; do
@@ -127,7 +129,7 @@ as rita export report --year 2024/25 --recipient "$DEMO/commissioner.pub" --out 
 step "The commissioner opens it: no vault needed; seal, signature, recipient and every hash are checked"
 "$HAVEN" export open "$DEMO/report-2024-25.hvx" --identity "$DEMO/commissioner.identity" --signers "$DEMO/signers.vkeys" \
   --out "$DEMO/commissioner-inbox"
-sed -n '/^Referrals by referrer type/p' "$DEMO/commissioner-inbox/report.csv" | head -12 || true
+grep -E '^"Referrals received, by referrer type"' "$DEMO/commissioner-inbox/report.csv" | head -12 || true
 grep -E "^Outcomes" "$DEMO/commissioner-inbox/report.csv"
 echo "(the commissioner reads $DEMO/commissioner-inbox/report.html: tables, bar charts, no scripts)"
 
