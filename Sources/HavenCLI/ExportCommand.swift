@@ -17,13 +17,12 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var period: PeriodOptions
     @OptionGroup var delivery: ExportDelivery
-    @Option(name: .long, help: "Counts from 1 to this minus 1 are suppressed.") var threshold = 5
+    @OptionGroup var disclosure: ThresholdOption
 
     func run() throws {
-      guard (2...100).contains(threshold) else { throw ValidationError("--threshold must be between 2 and 100") }
       let session = try SessionOpener.open(global)
       let made = try ReportExport.make(
-        session: session, period: period.period(), filter: period.filter, rules: DisclosureRules(threshold: threshold))
+        session: session, period: period.period(), filter: period.filter, rules: disclosure.rules)
       try delivery.deliver(made.request, session: session, action: .exportReport)
       if global.json { return Console.json(made.report) }
       ReportText.summary(made.report)
@@ -41,13 +40,12 @@ struct ExportCommand: ParsableCommand {
     )
     @OptionGroup var global: GlobalOptions
     @OptionGroup var period: PeriodOptions
-    @Option(name: .long, help: "Counts from 1 to this minus 1 are suppressed.") var threshold = 5
+    @OptionGroup var disclosure: ThresholdOption
 
     func run() throws {
-      guard (2...100).contains(threshold) else { throw ValidationError("--threshold must be between 2 and 100") }
       let session = try SessionOpener.open(global)
       let report = try ReportExport.figures(
-        session: session, period: period.period(), filter: period.filter, rules: DisclosureRules(threshold: threshold),
+        session: session, period: period.period(), filter: period.filter, rules: disclosure.rules,
         method: .exactInternal
       ).report
       if global.json { return Console.json(report) }
@@ -230,4 +228,15 @@ struct KeygenCommand: ParsableCommand {
     Console.out("public key: \(out).pub")
     Console.out("fingerprint: \(publicKey.fingerprint)  (read this to the sender to confirm the key)")
   }
+}
+
+/// `--threshold`: the smallest count a report shows as itself (both report commands).
+struct ThresholdOption: ParsableArguments {
+  @Option(name: .long, help: "Counts from 1 to this minus 1 are suppressed.") var threshold = 5
+
+  func validate() throws {
+    guard (2...100).contains(threshold) else { throw ValidationError("--threshold must be between 2 and 100") }
+  }
+
+  var rules: DisclosureRules { DisclosureRules(threshold: threshold) }
 }

@@ -96,7 +96,11 @@ public struct ReportCounts: Sendable, Equatable {
     var categories: [BreakdownKind: Set<String>] = [:]
     for referral in received {
       countReceived(referral, of: survivor)
-      for kind in BreakdownKind.allCases { categories[kind, default: []].insert(kind.category(of: referral, survivor)) }
+      for kind in BreakdownKind.allCases {
+        let category = kind.category(of: referral, survivor)
+        breakdowns[kind, default: BreakdownTallies()].referrals[category, default: CellTally()].add(referral.recordKey)
+        categories[kind, default: []].insert(category)
+      }
     }
     for (kind, values) in categories {
       for value in values {
@@ -125,10 +129,6 @@ public struct ReportCounts: Sendable, Equatable {
   private mutating func countReceived(_ referral: StatisticalReferral, of survivor: StatisticalCase) {
     referrals.add(referral.recordKey)
     byServiceAndPathway[referral.service, default: [:]][referral.pathway, default: CellTally()].add(referral.recordKey)
-    for kind in BreakdownKind.allCases {
-      breakdowns[kind, default: BreakdownTallies()].referrals[kind.category(of: referral, survivor), default: CellTally()].add(
-        referral.recordKey)
-    }
     funnel[.referred, default: CellTally()].add(referral.recordKey)
     for stage in [ReferralStatus.allocated, .engaged, .closed] {
       if let reached = referral.firstDate(of: stage), reached <= period.to {

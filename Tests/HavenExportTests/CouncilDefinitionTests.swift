@@ -91,4 +91,35 @@ struct CouncilDefinitionTests {
     #expect(perLeaver.leaving.value == 246)
     #expect(perLeaver.recorded.base.value == 246)
   }
+
+  @Test("ratings name their referral by number or external id; a link to no referral of this survivor is refused")
+  func linksThroughTheVault() throws {
+    let fixture = try ExportFixture()
+    let wendy = try fixture.unlock("wendy")
+    let reference = try wendy.addSurvivor(team: "trauma-service", details: SurvivorDetails(name: "Linked Person"))
+    let first = try wendy.addReferral(
+      reference,
+      NewReferral(
+        date: ExportFixture.date("2023-05-01"), referrerType: .police, pathway: .postCSE, service: "trauma-service",
+        externalID: "TRS-1"))
+    let ratings = Dictionary(uniqueKeysWithValues: OutcomeDomain.allCases.map { ($0, 5) })
+    _ = try wendy.recordOutcome(
+      reference,
+      try NewOutcomeAssessment(
+        stage: .start, date: ExportFixture.date("2023-05-10"), ratings: ratings, referral: .externalID("TRS-1")))
+    _ = try wendy.recordSession(
+      reference,
+      try NewSupportSession(
+        date: ExportFixture.date("2023-05-10"), minutes: 50, kind: .oneToOne, attendance: .attended, referral: .id(first)))
+    #expect(try wendy.outcomes(reference).map(\.referralID) == [first])
+    #expect(try wendy.supportSessions(reference).map(\.referralID) == [first])
+    #expect(try wendy.referrals(reference).map(\.externalID) == ["TRS-1"])
+    #expect(throws: VaultError.self) {
+      _ = try wendy.recordOutcome(
+        reference,
+        try NewOutcomeAssessment(
+          stage: .end, date: ExportFixture.date("2023-06-10"), ratings: ratings, referral: .externalID("NOPE")))
+    }
+    #expect(try wendy.outcomes(reference).count == 1, "nothing written for the refused link")
+  }
 }

@@ -202,9 +202,9 @@ struct DifferencingAttackTests {
     return cells
   }
 
-  /// The true counts a published value is consistent with, knowing the method: exact counts
-  /// pin a shown value; a perturbed one is any count whose noise can reach it.
-  static func consistent(_ cell: PublishedCell, method: DisclosureMethod) -> (Int) -> Bool {
+  /// The true counts a published value is consistent with, knowing the perturbation table: any
+  /// count whose noise can reach a value the cell may have been published as.
+  static func consistent(_ cell: PublishedCell) -> (Int) -> Bool {
     let table = PerturbationTable.standard
     let published: [Int]
     switch cell.protection {
@@ -212,12 +212,8 @@ struct DifferencingAttackTests {
     case .primary: published = Array(1...4)
     case .secondary: return { $0 >= 0 }
     }
-    switch method {
-    case .exactInternal: return { published.contains($0) }
-    case .cellKey:
-      return { count in
-        count >= 0 && table.rows[min(count, table.rows.count - 1)].contains { published.contains(count + $0.noise) }
-      }
+    return { count in
+      count >= 0 && table.rows[min(count, table.rows.count - 1)].contains { published.contains(count + $0.noise) }
     }
   }
 
@@ -297,7 +293,7 @@ struct DifferencingAttackTests {
         guard let moved = delta[address], moved != 0 else { return false }
         return delta.allSatisfy { cell, change in
           guard let shown = published[cell] else { return false }
-          return consistent(shown, method: .cellKey)(truths[cell, default: 0] + change)
+          return consistent(shown)(truths[cell, default: 0] + change)
         }
       }
     }

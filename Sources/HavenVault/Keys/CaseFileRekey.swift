@@ -38,8 +38,7 @@ enum CaseFileColumns {
         db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [table])
     else { throw VaultError.databaseDamaged("table \(table) is missing") }
     let text = sql as NSString
-    let columnMark = try NSRegularExpression(pattern: #"(\w+) BLOB[^,\n]*?,?[ \t]*(?:--|/\*)[ \t]*([TS])\b"#)
-    // `name BLOB ..., -- T` on its own line, or `, name BLOB /* S */` where ALTER TABLE appended it.
+    guard let columnMark else { throw VaultError.storageFailure("the column-mark pattern does not compile") }
     return columnMark.matches(in: sql, range: NSRange(location: 0, length: text.length)).compactMap { match in
       let name = text.substring(with: match.range(at: 1))
       switch text.substring(with: match.range(at: 2)) {
@@ -49,6 +48,10 @@ enum CaseFileColumns {
       }
     }
   }
+
+  /// `name BLOB ..., -- T` on its own line, or `, name BLOB /* S */` where ALTER TABLE appended it.
+  /// Compiled once: a bulk import after a removal re-keys many case files.
+  private static let columnMark = try? NSRegularExpression(pattern: #"(\w+) BLOB[^,\n]*?,?[ \t]*(?:--|/\*)[ \t]*([TS])\b"#)
 }
 
 extension VaultSession {

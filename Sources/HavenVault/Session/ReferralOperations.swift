@@ -124,16 +124,13 @@ extension VaultSession {
   /// The id of the survivor's referral a link names: a Haven id of one of their referrals, else
   /// one of their referrals' external ids (exactly one must match).
   func resolveReferral(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ link: ReferralLink) throws -> Int64 {
-    let ids = try Int64.fetchAll(
-      db.cachedStatement(sql: "SELECT id FROM referrals WHERE survivor_id = ? ORDER BY id"), arguments: [row.id])
-    if case .id(let id) = link, ids.contains(id) { return id }
+    let stored = try Row.fetchAll(
+      db.cachedStatement(sql: "SELECT id, external_id FROM referrals WHERE survivor_id = ? ORDER BY id"), arguments: [row.id])
+    if case .id(let id) = link, stored.contains(where: { $0["id"] == id }) { return id }
     var matches: [Int64] = []
-    for id in ids {
-      guard
-        let stored = try Row.fetchOne(
-          db.cachedStatement(sql: "SELECT id, external_id FROM referrals WHERE id = ?"), arguments: [id])
-      else { continue }
-      if try keys.column(stored, table: "referral", id: id, field: "external_id", .team) == link.description {
+    for referral in stored {
+      let id: Int64 = referral["id"]
+      if try keys.column(referral, table: "referral", id: id, field: "external_id", .team) == link.description {
         matches.append(id)
       }
     }
