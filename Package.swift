@@ -62,7 +62,10 @@ let package = Package(
     .testTarget(name: "HavenCryptoTests", dependencies: ["HavenCrypto"]),
     .testTarget(
       name: "HavenExportTests",
-      dependencies: ["HavenExport", "HavenVault", "HavenCrypto", .product(name: "CSV", package: "CSV.swift")],
+      dependencies: [
+        "HavenExport", "HavenVault", "HavenCrypto", .product(name: "CSV", package: "CSV.swift"),
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ],
       resources: [.copy("Fixtures")]
     ),
     .testTarget(name: "HavenImportTests", dependencies: ["HavenImport", "HavenVault", "HavenCrypto"]),

@@ -13,16 +13,26 @@ struct ExportCommand: ParsableCommand {
 
   struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "The commissioner's report for a period: disclosure-controlled HTML, CSV and JSON (reporting role).")
+      abstract: "The commissioner's report for a financial year: disclosure-controlled HTML, CSV and JSON (reporting role).",
+      discussion:
+        "A released report covers one whole financial year (--year 2024/25) of every service and pathway, each broken down "
+        + "inside it: any other period or filter is refused (exit 77, audited), because overlapping releases could be "
+        + "compared to find people. A year is released once: the same figures may be sent again, changed figures only "
+        + "with --revise. For other periods, 'haven export internal-report' (docs/export.md)."
+    )
     @OptionGroup var global: GlobalOptions
     @OptionGroup var period: PeriodOptions
     @OptionGroup var delivery: ExportDelivery
     @OptionGroup var disclosure: ThresholdOption
+    @Flag(
+      name: .long,
+      help: "Publish changed figures for a year already released, as its next revision (recorded in the release ledger).")
+    var revise = false
 
     func run() throws {
       let session = try SessionOpener.open(global)
       let made = try ReportExport.make(
-        session: session, period: period.period(), filter: period.filter, rules: disclosure.rules)
+        session: session, period: period.period(), filter: period.filter, rules: disclosure.rules, revise: revise)
       try delivery.deliver(made.request, session: session, action: .exportReport)
       if global.json { return Console.json(made.report) }
       ReportText.summary(made.report)

@@ -12,6 +12,7 @@ enum ReportText {
       "  survivors counted: \(report.survivorsCounted); left out for consent: \(report.excludedForConsent.values.reduce(0, +))"
         + ExportCommand.reasons(report.excludedForConsent))
     Console.out("  \(report.methodStatement)")
+    if report.revision > 0 { Console.out("  " + ReportExport.revisionStatement(report)) }
   }
 
   static func full(_ report: CommissionerReport) {

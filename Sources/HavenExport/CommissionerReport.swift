@@ -108,6 +108,9 @@ public struct CommissionerReport: Sendable, Codable, Equatable {
   /// One plain sentence on what was done to the figures.
   public let methodStatement: String
   public let notes: [String]
+  /// 0 for a period's first release; a revision (`--revise`) says which one, and what it replaces.
+  public internal(set) var revision = 0
+  public internal(set) var replaces: String?
 
   public init(
     counts: ReportCounts, consent: ConsentFilterSummary, rules: DisclosureRules = DisclosureRules(), partnership: String,

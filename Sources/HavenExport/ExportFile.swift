@@ -23,11 +23,14 @@ public enum ExportFile {
     public let manifestJSON: [UInt8]
     public let signature: [UInt8]
     public let entries: [ExportEntry]
+    /// Not part of the file: what the release ledger records when this is delivered.
+    public let release: ReportRelease?
 
-    public init(manifestJSON: [UInt8], signature: [UInt8], entries: [ExportEntry]) {
+    public init(manifestJSON: [UInt8], signature: [UInt8], entries: [ExportEntry], release: ReportRelease? = nil) {
       self.manifestJSON = manifestJSON
       self.signature = signature
       self.entries = entries
+      self.release = release
     }
 
     var payload: [UInt8] {

@@ -18,11 +18,14 @@ public struct ExportSigner {
     public let disclosureNotes: [String]
     public let entries: [ExportEntry]
     public let auditCheckpoint: String
+    /// For a commissioner's report: the release the ledger records when it is delivered.
+    public let release: ReportRelease?
 
     public init(
       kind: String, title: String, parameters: [String: String], consent: ConsentFilterSummary?, disclosureNotes: [String],
-      entries: [ExportEntry], auditCheckpoint: String
+      entries: [ExportEntry], auditCheckpoint: String, release: ReportRelease? = nil
     ) {
+      self.release = release
       self.kind = kind
       self.title = title
       self.parameters = parameters
@@ -36,7 +39,7 @@ public struct ExportSigner {
   /// Signs the request's manifest; `recipient` nil makes an unsealed (`--plain`) copy.
   public func sign(_ request: Request, recipient: RecipientPublicKey?) throws(VaultError) -> ExportFile.Signed {
     let (json, signature) = try signManifest(request, files: request.entries.map(\.record), recipient: recipient)
-    return ExportFile.Signed(manifestJSON: json, signature: signature, entries: request.entries)
+    return ExportFile.Signed(manifestJSON: json, signature: signature, entries: request.entries, release: request.release)
   }
 
   /// Signs a manifest for files described rather than held (a backup, streamed from disk).
@@ -70,10 +73,12 @@ public struct ExportSigner {
     throws(VaultError)
   {
     let manifest = try ExportOpener.decodeManifest(signed.manifestJSON)
-    try session.recordExport(
-      action, survivor: survivor,
-      detail:
-        "\(manifest.kind) to \(recipient.map { "recipient \($0.fingerprint)" } ?? "an unsealed copy"), content sha256 \(manifest.contentHash)"
-    )
+    let detail =
+      "\(manifest.kind) to \(recipient.map { "recipient \($0.fingerprint)" } ?? "an unsealed copy"), content sha256 \(manifest.contentHash)"
+    if let release = signed.release {
+      guard action == .exportReport else { throw .invalidArgument("a report release is recorded as export.report") }
+      return try session.recordReportRelease(release, detail: detail)
+    }
+    try session.recordExport(action, survivor: survivor, detail: detail)
   }
 }

@@ -26,6 +26,9 @@ public enum ReportRendering {
     try sheet.row(["period", "from", "", "", report.period.from.description])
     try sheet.row(["period", "to", "", "", report.period.to.description])
     try sheet.row(["method", report.methodStatement, report.method.rawValue, "maximum adjustment", String(report.maximumNoise)])
+    if report.revision > 0 {
+      try sheet.row(["release", "revision", "", report.replaces ?? "", String(report.revision)])
+    }
     for (reason, count) in report.excludedForConsent.sorted(by: { $0.key < $1.key }) {
       try sheet.row(["excluded for consent", reason, reason, "survivors", String(count)])
     }
@@ -67,6 +70,9 @@ public enum ReportRendering {
         + ")"
     }
     body += ".</p>\n<p class=\"method\">\(e(report.methodStatement))</p>\n"
+    if report.revision > 0 {
+      body += "<p class=\"method\">\(e(ReportExport.revisionStatement(report)))</p>\n"
+    }
     body += section(report.headline.title, table(report.headline))
     for outcomes in report.outcomes { body += section(outcomes.title, outcomeSection(outcomes)) }
     body += section("Pathway funnel", funnelSection(report.funnel))

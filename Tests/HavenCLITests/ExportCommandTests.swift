@@ -73,6 +73,45 @@ struct ExportCommandTests {
     #expect(try cli.run(["audit", "verify"]).status == 0)
   }
 
+  @Test("a released report: half a year or one service refused (77), a year once, changed figures only with --revise")
+  func releaseRules() throws {
+    let (fixture, reference) = try Self.setUp()
+    let cli = fixture.cli
+    let path = { (name: String) in cli.root.appendingPathComponent(name).path }
+    let recipient = path("commissioner.pub")
+    func report(_ name: String, _ options: [String]) throws -> HavenProcess.Result {
+      try cli.asUser("rita", ["export", "report"] + options + ["--recipient", recipient, "--out", path(name)])
+    }
+    let half = try report("half.hvx", ["--from", "2024-04-01", "--to", "2024-09-30"])
+    #expect(half.status == 77)
+    #expect(half.stderr.contains("not one whole financial year") && half.stderr.contains("haven export internal-report"))
+    #expect(try report("service.hvx", ["--year", "2024/25", "--service", "trauma-service"]).status == 77)
+    #expect(!FileManager.default.fileExists(atPath: path("half.hvx")))
+
+    #expect(try report("first.hvx", ["--year", "2024/25"]).status == 0)
+    #expect(try report("again.hvx", ["--year", "2024/25"]).status == 0, "the same figures may be sent again")
+    #expect(
+      try cli.asUser(
+        "wendy",
+        [
+          "referral", "add", reference, "--date", "2024-06-01", "--referrer-type", "gp", "--pathway", "post-cse", "--service",
+          "trauma-service",
+        ]
+      ).status == 0)
+    let changed = try report("changed.hvx", ["--year", "2024/25"])
+    #expect(changed.status == 77)
+    #expect(changed.stderr.contains("--revise"))
+    let revised = try report("revised.hvx", ["--year", "2024/25", "--revise"])
+    #expect(revised.status == 0, "\(revised.stderr)")
+    #expect(revised.stdout.contains("Revision 1 of this period's report"))
+
+    let refused = try cli.asAdmin(["audit", "log", "--action", "export.report", "--refused", "--json"])
+    #expect(refused.stdout.contains("outside the release grid: 2024-04-01 to 2024-09-30"))
+    #expect(refused.stdout.contains("outside the release grid: 2024-04-01 to 2025-03-31, service trauma-service"))
+    #expect(refused.stdout.contains("already released: 2024-04-01 to 2025-03-31, figures changed since revision 0"))
+    #expect(try cli.run(["audit", "verify"]).status == 0)
+  }
+
   @Test("keygen never overwrites (73); a worker cannot make a report (77); a share without consent is refused (77)")
   func refusals() throws {
     let (fixture, reference) = try Self.setUp()

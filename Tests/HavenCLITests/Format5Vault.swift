@@ -112,6 +112,8 @@ struct Format5Vault {
           ALTER TABLE referrals DROP COLUMN external_id;
           ALTER TABLE services DROP COLUMN display_name; ALTER TABLE partner_agencies DROP COLUMN display_name;
           DELETE FROM grdb_migrations WHERE identifier = 'v7-episodes';
+          DROP TABLE report_releases; DROP INDEX audit_entries_action;
+          DELETE FROM grdb_migrations WHERE identifier = 'v8-release-ledger';
           UPDATE vault_meta SET format_version = 5;
           """)
     }

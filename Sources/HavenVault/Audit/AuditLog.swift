@@ -54,11 +54,13 @@ final class AuditWriter {
   /// Subtrees below this position are unchanged since the edge was loaded.
   private var unchanged = Int.max
 
+  /// Returns the new entry's sequence number (a row that names its audit entry stores it).
+  @discardableResult
   func append(
     _ db: Database, actor: Int64?, action: AuditAction, target: String? = nil, subject: String? = nil,
     outcome: AuditOutcome = .ok, detail: String? = nil, reason: (Int64) throws -> [UInt8]? = { _ in nil },
     breakGlass: Bool = false
-  ) throws {
+  ) throws -> Int64 {
     var edge = try frontier ?? AuditTree.load(db)
     let seq = Int64(edge.size) + 1
     let entry = AuditEntry(
@@ -78,6 +80,7 @@ final class AuditWriter {
     edge.append(leafHash: leafHash)
     unchanged = min(unchanged, min(before, edge.subtrees.count) - 1)
     frontier = edge
+    return seq
   }
 
   /// Writes the edge back if entries were appended; returns it (nil when nothing was appended).

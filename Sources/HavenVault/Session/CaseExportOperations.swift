@@ -164,6 +164,16 @@ extension VaultSession {
   /// The signed-note name this user's signatures carry (`haven/<vault id hex>/<user>`).
   public var signingKeyName: String { AuditLog.keyName(metadata, user: user.name) }
 
+  /// Refuses a report release that the release rules forbid (HavenExport's `ReleaseGrid` and
+  /// release ledger): a user without the reporting role is refused for that first; otherwise the
+  /// refusal is audited as a denied `export.report` with `detail` (period, filter, revision:
+  /// configuration, never case content) before the error is reported, and nothing is written.
+  public func refuseReportRelease(detail: String, reason: String) throws(VaultError) -> Never {
+    try authorize(.readStatistics, action: .exportReport, target: "report")
+    try recordDenied(.exportReport, target: "report", detail: detail)
+    throw .permissionDenied(action: "release this report", reason: reason)
+  }
+
   /// Records that an export was written: what, for whom (key fingerprint), its content hash.
   /// `survivor`: for a case export, the survivor's pseudonymous subject is recorded too.
   public func recordExport(_ action: AuditAction, survivor: SurvivorReference? = nil, detail: String) throws(VaultError) {

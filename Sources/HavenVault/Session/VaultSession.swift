@@ -94,15 +94,16 @@ public final class VaultSession: @unchecked Sendable {
   }
 
   /// Appends an audit entry as this user, with the session's reason for access.
+  @discardableResult
   func record(
     _ db: Database, action: AuditAction, target: String? = nil, subject: String? = nil, outcome: AuditOutcome = .ok,
     detail: String? = nil, breakGlass: Bool = false
-  ) throws {
+  ) throws -> Int64 {
     var sealedReason: ((Int64) throws -> [UInt8]?) = { _ in nil }
     if let reason = accessReason {
       sealedReason = { seq in try self.sealReason(reason, kind: .access, id: seq) }
     }
-    try auditWriter.append(
+    return try auditWriter.append(
       db, actor: user.id, action: action, target: target, subject: subject, outcome: outcome, detail: detail,
       reason: sealedReason,
       breakGlass: breakGlass || breakGlassReason != nil)

@@ -346,6 +346,26 @@ enum VaultMigrations {
           UPDATE vault_meta SET format_version = 7;
           """)
     }
+    migrator.registerMigration("v8-release-ledger") { db in
+      // Every released commissioner's report, so a second, different release of the same period
+      // is refused unless it is an explicit revision (docs/export.md, "Release ledger"). Each row
+      // names the audit entry written in the same transaction, which carries the same facts; the
+      // index on action lets a reader count those entries and so notice a deleted row.
+      try db.execute(
+        sql: """
+          CREATE TABLE report_releases (
+            id INTEGER PRIMARY KEY,
+            period_from TEXT NOT NULL,
+            period_to TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            figures_sha256 TEXT NOT NULL,
+            audit_seq INTEGER NOT NULL UNIQUE
+          );
+          CREATE INDEX report_releases_period ON report_releases(period_from, period_to);
+          CREATE INDEX audit_entries_action ON audit_entries(action);
+          UPDATE vault_meta SET format_version = 8;
+          """)
+    }
     return migrator
   }
 }
