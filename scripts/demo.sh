@@ -100,6 +100,14 @@ as wendy consent record "$REF" --purpose statistics --decision granted --date 20
 as wendy consent record "$REF" --purpose contact:voicemail --decision refused --date 2025-04-15 --method verbal >/dev/null
 as wendy consent show "$REF"
 
+step "Wendy's afternoon in one unlocked shell (scripted here; at a terminal it has line editing and locks when idle)"
+printf '%s\n' \
+  "session record $REF --date 2025-04-22 --minutes 50 --kind one-to-one --attendance attended" \
+  "session list $REF" \
+  "survivor show HV-1999-99999" \
+  "exit" | as wendy shell
+echo "(one passphrase for four commands; the refused one printed its exit code and the shell went on)"
+
 step "What wendy sees before contacting her: safe-contact guidance first"
 as wendy survivor show "$REF"
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system libraries Haven links against, if they are missing: libsodium (cryptography)
-# and SQLite (storage), and Chromium for the report's browser test. Needs root or sudo on Debian/Ubuntu; does nothing when both are present.
+# and SQLite (storage); Chromium for the report's browser test and tmux for the terminal tests.
+# Needs root or sudo on Debian/Ubuntu; does nothing when everything is present.
 set -euo pipefail
 
 missing=()
@@ -9,6 +10,8 @@ pkg-config --exists libsodium 2>/dev/null || missing+=(libsodium-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 # The report's browser test renders it in headless Chromium (docs/export.md).
 { command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; } || missing+=(chromium)
+# The editor and shell flows are tested in a real pseudo-terminal driven through tmux.
+[ -x /usr/bin/tmux ] || missing+=(tmux)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

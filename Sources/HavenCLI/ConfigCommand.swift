@@ -3,7 +3,7 @@ import HavenVault
 
 struct ConfigCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "config", abstract: "Vault settings (admin).", subcommands: [BreakGlass.self, Show.self])
+    commandName: "config", abstract: "Vault settings (admin).", subcommands: [BreakGlass.self, ShellIdle.self, Show.self])
 
   struct BreakGlass: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,14 +29,35 @@ struct ConfigCommand: ParsableCommand {
     }
   }
 
+  struct ShellIdle: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "shell-idle", abstract: "Set after how many idle minutes 'haven shell' locks itself (1-480, default 10).")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .long, help: "Minutes.") var minutes: Int
+
+    func run() throws {
+      try SessionOpener.open(global).setShellIdleMinutes(minutes)
+      Presenter.done(global, action: "config.shell-idle", "haven shell locks after \(minutes) idle minutes.")
+    }
+  }
+
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show vault settings.")
     @OptionGroup var global: GlobalOptions
 
+    struct Settings: Encodable {
+      let breakGlassRoles: [String]
+      let shellIdleMinutes: Int
+    }
+
     func run() throws {
-      let roles = try SessionOpener.open(global).breakGlassRoles().map(\.rawValue)
-      if global.json { return Console.json(["breakGlassRoles": roles]) }
-      Console.out("break-glass roles: \(roles.isEmpty ? "none" : roles.joined(separator: ", "))")
+      let session = try SessionOpener.open(global)
+      let settings = Settings(
+        breakGlassRoles: try session.breakGlassRoles().map(\.rawValue), shellIdleMinutes: try session.shellIdleMinutes())
+      if global.json { return Console.json(settings) }
+      Console.out(
+        "break-glass roles: \(settings.breakGlassRoles.isEmpty ? "none" : settings.breakGlassRoles.joined(separator: ", "))")
+      Console.out("shell idle lock:   \(settings.shellIdleMinutes) minutes")
     }
   }
 }

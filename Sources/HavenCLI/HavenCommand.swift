@@ -16,7 +16,7 @@ struct HavenCommand: ParsableCommand {
       InitCommand.self, StatusCommand.self, SurvivorCommand.self, ReferralCommand.self, SupportSessionCommand.self,
       OutcomeCommand.self, ContactCommand.self, RelatedCommand.self, ConsentCommand.self, HoldCommand.self, RetentionCommand.self,
       ImportCommand.self, ExportCommand.self, KeygenCommand.self, BackupCommand.self, RestoreCommand.self, AuditCommand.self,
-      ServiceCommand.self, DistrictCommand.self, AgencyCommand.self,
+      ServiceCommand.self, DistrictCommand.self, AgencyCommand.self, ShellCommand.self,
       ConfigCommand.self,
       UserCommand.self,
       TeamCommand.self,
@@ -24,24 +24,38 @@ struct HavenCommand: ParsableCommand {
     ]
   )
 
-  /// Maps every failure to its documented exit code and the `haven: error:` form.
   static func main() {
     ProcessHardening.apply()
+    NoteEditor.removeStale()
     do {
       var command = try parseAsRoot()
       try command.run()
-    } catch let failure as VaultError {
+    } catch {
+      Foundation.exit(report(error))
+    }
+  }
+
+  /// Prints a failure in the `haven: error:` form (help and usage as ArgumentParser does) and
+  /// returns its documented exit code. `haven shell` prints the code instead of exiting.
+  static func report(_ error: Error) -> Int32 {
+    switch error {
+    case let failure as VaultError:
       Console.error(failure.message, hint: failure.hint)
       if case .importRejected(let problems) = failure {
         for problem in problems.prefix(200) { Console.note("haven: \(problem)") }
         if problems.count > 200 { Console.note("haven: ... and \(problems.count - 200) more") }
       }
-      Foundation.exit(HavenExitCode.code(for: failure.category))
-    } catch let failure as CommandLineFailure {
+      return HavenExitCode.code(for: failure.category)
+    case let failure as CommandLineFailure:
       Console.error(failure.message, hint: failure.hint)
-      Foundation.exit(failure.exitCode)
-    } catch {
-      exit(withError: error)
+      return failure.exitCode
+    default:
+      let code = exitCode(for: error).rawValue
+      let message = fullMessage(for: error)
+      if !message.isEmpty {
+        if code == 0 { Console.out(message) } else { Console.note(message) }
+      }
+      return code
     }
   }
 }

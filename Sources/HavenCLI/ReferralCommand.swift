@@ -65,7 +65,8 @@ struct ReferralCommand: ParsableCommand {
 
 struct SupportSessionCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "session", abstract: "Record and list support sessions.", subcommands: [Record.self, List.self])
+    commandName: "session", abstract: "Record and list support sessions, and edit their notes.",
+    subcommands: [Record.self, Edit.self, List.self])
 
   struct Record: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Record a support session; prints its id.")
@@ -76,16 +77,39 @@ struct SupportSessionCommand: ParsableCommand {
     @Option(name: .long, help: "Kind of session.") var kind: SessionKind
     @Option(name: .long, help: "attended, dna (did not attend) or cancelled.") var attendance: Attendance
     @Option(name: .long, help: "Who ran it (default: you).") var worker: String?
-    @Option(name: .customLong("notes-file"), help: "Session notes, from a file.") var notesFile: String?
+    @OptionGroup var notes: NotesInput
     @OptionGroup var referral: ReferralLinkOption
 
     func run() throws {
+      let date = try CaseInput.date(date, field: "--date")
+      let reference = try CaseInput.reference(reference)
+      // Unlocked before the notes are written, so a mistyped passphrase never costs them.
+      let vault = try SessionOpener.open(global)
       let session = try NewSupportSession(
-        date: try CaseInput.date(date, field: "--date"), minutes: minutes, kind: kind, attendance: attendance, worker: worker,
-        notes: try CaseInput.text(fromFile: notesFile), referral: referral.link)
-      let id = try SessionOpener.open(global).recordSession(CaseInput.reference(reference), session)
+        date: date, minutes: minutes, kind: kind, attendance: attendance, worker: worker,
+        notes: try notes.read(what: "session notes"), referral: referral.link)
+      let id = try vault.recordSession(reference, session)
       if global.json { return Console.json(["id": id]) }
       Console.out(String(id))
+    }
+  }
+
+  struct Edit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Write or change a session's notes in your editor, kept in memory (or from standard input).",
+      discussion:
+        "With no option, opens $VISUAL or $EDITOR (else nano, else vi) on the session's notes in a private, memory-backed "
+        + "directory that is wiped when the editor exits. An editor that fails, or notes left empty, change nothing.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The session's id (from 'haven session list').") var id: Int64
+    @OptionGroup var notes: NotesInput
+
+    func run() throws {
+      let vault = try SessionOpener.open(global)
+      let current = try vault.sessionNotes(id)
+      guard let text = try notes.read(current: current, what: "session notes", editorByDefault: true) else { return }
+      try vault.updateSessionNotes(id, from: current, to: text)
+      Presenter.done(global, action: "session.update", "Updated the notes of session \(id).")
     }
   }
 

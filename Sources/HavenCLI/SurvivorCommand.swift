@@ -5,7 +5,7 @@ import HavenVault
 struct SurvivorCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "survivor", abstract: "Record and read survivors held by your teams.",
-    subcommands: [Add.self, Show.self, Find.self, Update.self, Move.self, List.self, Erase.self])
+    subcommands: [Add.self, Show.self, Find.self, Update.self, Notes.self, Move.self, List.self, Erase.self])
 
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Record a new survivor; prints their reference.")
@@ -73,6 +73,29 @@ struct SurvivorCommand: ParsableCommand {
       let patch = try fields.patch()
       try SessionOpener.open(global).updateSurvivor(reference) { details in patch(&details) }
       Presenter.done(global, action: "survivor.update", "Updated \(reference).")
+    }
+  }
+
+  struct Notes: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Write or change a survivor's notes in your editor, kept in memory (or from standard input).",
+      discussion:
+        "With no option, opens $VISUAL or $EDITOR (else nano, else vi) on the current notes in a private, memory-backed "
+        + "directory that is wiped when the editor exits. An editor that fails, or notes left empty, change nothing.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The survivor's reference.") var reference: String
+    @OptionGroup var input: NotesInput
+
+    func run() throws {
+      let reference = try CaseInput.reference(reference)
+      let session = try SessionOpener.open(global)
+      let current = try session.survivorNotes(reference)
+      guard let notes = try input.read(current: current, editorByDefault: true) else { return }
+      try session.updateSurvivor(reference) { (details: inout SurvivorDetails) throws(VaultError) in
+        guard details.notes == current else { throw .changedMeanwhile("the notes of \(reference)") }
+        details.notes = notes
+      }
+      Presenter.done(global, action: "survivor.update", "Updated the notes of \(reference).")
     }
   }
 

@@ -30,6 +30,8 @@ public enum VaultError: Error, Equatable, Sendable {
   /// A field's text is refused: a control character, or over its size limit (docs/records.md).
   case invalidField(field: String, reason: String)
   case busy
+  /// Text edited in an editor changed in the vault meanwhile (someone else saved first).
+  case changedMeanwhile(String)
   case databaseDamaged(String)
   case fieldAuthenticationFailed(table: String, recordID: Int64, field: String)
   case recoveryKeyInvalid(String)
@@ -59,7 +61,7 @@ public enum VaultError: Error, Equatable, Sendable {
       .dataError
     case .noVault, .unknownUser, .notFound, .keyFileMissing, .backupKeyGone: .notFound
     case .vaultAlreadyExists, .cannotCreate, .alreadyExists: .cannotCreate
-    case .busy: .temporary
+    case .busy, .changedMeanwhile: .temporary
     case .wrongPassphrase, .permissionDenied, .keyNotHeld, .notInYourTeams, .underLegalHold, .consentNotGiven:
       .permissionDenied
     case .storageFailure: .internalError
@@ -90,6 +92,7 @@ public enum VaultError: Error, Equatable, Sendable {
     case .invalidArgument(let text): text
     case .invalidField(let field, let reason): "the \(field) field is refused: \(reason); nothing was written"
     case .busy: "the vault is busy (another haven process holds a write lock); nothing was changed"
+    case .changedMeanwhile(let what): "\(what) changed while you were editing them; your edit was not saved"
     case .databaseDamaged(let detail): "the vault database is damaged or was altered: \(detail)"
     case .fieldAuthenticationFailed(let table, let recordID, let field):
       "\(table) \(recordID) field \(field) failed authentication: the file was altered or the wrong key was used"
@@ -120,6 +123,7 @@ public enum VaultError: Error, Equatable, Sendable {
     case .newerFormat: "upgrade haven to a version that supports this format"
     case .wrongPassphrase: "check the passphrase; after repeated failures ask an admin to recover your access"
     case .busy: "retry in a moment"
+    case .changedMeanwhile: "run the command again to edit the current text"
     case .diskFull, .ioFailure: "check the disk has free space and is healthy, then try again"
     case .keyNotHeld:
       "a current holder delivers pending keys when they next unlock the vault, or an admin can run 'haven recovery deliver' with the recovery key"

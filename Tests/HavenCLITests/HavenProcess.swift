@@ -21,7 +21,9 @@ struct HavenProcess {
 
   /// `detached` runs it in a new session with no controlling terminal (via setsid), so a prompt
   /// has nowhere to go, as in a cron job.
-  static func run(_ arguments: [String], environment: [String: String] = [:], detached: Bool = false) throws -> Result {
+  static func run(
+    _ arguments: [String], environment: [String: String] = [:], detached: Bool = false, standardInput: String? = nil
+  ) throws -> Result {
     let process = Process()
     if detached {
       process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
@@ -35,8 +37,13 @@ struct HavenProcess {
     let err = Pipe()
     process.standardOutput = out
     process.standardError = err
-    process.standardInput = FileHandle.nullDevice
+    let input = Pipe()
+    process.standardInput = standardInput == nil ? FileHandle.nullDevice : input
     try process.run()
+    if let standardInput {
+      input.fileHandleForWriting.write(Data(standardInput.utf8))
+      try input.fileHandleForWriting.close()
+    }
     // Read before waiting, or a large output would fill the pipe and deadlock.
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
@@ -44,6 +51,21 @@ struct HavenProcess {
     return Result(
       status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
       stderr: String(decoding: stderr, as: UTF8.self))
+  }
+}
+
+extension HavenProcess {
+  /// Process ids whose command line contains `text` (pgrep -f), for signalling a process under test.
+  static func pids(matching text: String) throws -> [Int32] {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
+    process.arguments = ["-f", text]
+    let out = Pipe()
+    process.standardOutput = out
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { Int32($0) }
   }
 }
 
@@ -85,9 +107,12 @@ final class CLIFixture {
 
   /// Runs haven against this vault; every output is kept so tests can check none leaks a secret.
   @discardableResult
-  func run(_ arguments: [String], environment: [String: String] = [:], detached: Bool = false) throws -> HavenProcess.Result {
+  func run(
+    _ arguments: [String], environment: [String: String] = [:], detached: Bool = false, standardInput: String? = nil
+  ) throws -> HavenProcess.Result {
     let result = try HavenProcess.run(
-      arguments, environment: ["HAVEN_VAULT": vault].merging(environment) { $1 }, detached: detached)
+      arguments, environment: ["HAVEN_VAULT": vault].merging(environment) { $1 }, detached: detached,
+      standardInput: standardInput)
     outputs.append(result)
     return result
   }

@@ -1,18 +1,21 @@
 # Shared by the measurement scripts: a release build, a throwaway vault with an admin (ada), a
 # worker of both demo teams (mira), the demo services, and the `as USER PASSFILE ...` helper.
-# Sourced, not run. Sets HAVEN, SYNTH, WORK and HAVEN_VAULT.
+# Sourced, not run. Sets HAVEN, SYNTH, WORK and HAVEN_VAULT; a caller that sets HAVEN and SYNTH
+# first (another build's binaries) gets its vault made by those, and no build.
 SCRATCH="${SCRATCH:-.build}"
 umask 077  # passphrase files must be private: haven refuses shared ones
-swift build -c release --scratch-path "$SCRATCH" >/dev/null
-HAVEN="$SCRATCH/release/haven"
-SYNTH="$SCRATCH/release/haven-synth"
+if [ -z "${HAVEN:-}" ]; then
+  swift build -c release --scratch-path "$SCRATCH" >/dev/null
+  HAVEN="$SCRATCH/release/haven"
+  SYNTH="$SCRATCH/release/haven-synth"
+fi
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 export HAVEN_VAULT="$WORK/vault"
 printf 'measurement admin passphrase\n' > "$WORK/admin.pw"
 printf 'measurement worker passphrase\n' > "$WORK/worker.pw"
 as() { local who="$1" file="$2"; shift 2; "$HAVEN" "$@" --user "$who" --passphrase-file "$WORK/$file.pw"; }
-"$HAVEN" init --admin ada --kdf interactive --passphrase-file "$WORK/admin.pw" --recovery-key-out "$WORK/rk" >/dev/null
+"$HAVEN" init --admin ada --name "Measurement" --kdf interactive --passphrase-file "$WORK/admin.pw" --recovery-key-out "$WORK/rk" >/dev/null
 as ada admin user add mira --role worker --new-passphrase-file "$WORK/worker.pw" >/dev/null
 for team in trauma-service stovewood; do
   as ada admin team add "$team" >/dev/null

@@ -35,6 +35,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
   case referralRead = "referral.read"
   case sessionCreate = "session.create"
   case sessionRead = "session.read"
+  case sessionUpdate = "session.update"
   case outcomeCreate = "outcome.create"
   case outcomeRead = "outcome.read"
   case contactUpdate = "contact.update"

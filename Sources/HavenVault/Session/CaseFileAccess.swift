@@ -139,6 +139,34 @@ extension VaultSession {
       }, body)
   }
 
+  /// A record of a survivor's case file that commands name by its own id.
+  enum ChildRecord: String {
+    case referral = "referrals"
+    case supportSession = "support_sessions"
+
+    /// How audit targets name it (`referral:12`) and how a refusal does (`referral 12`).
+    var target: String { self == .referral ? "referral" : "support_session" }
+    var words: String { self == .referral ? "referral" : "support session" }
+  }
+
+  /// Like `withCaseFile`, for an operation named by the id of one of the survivor's records:
+  /// found only within the user's teams, audited against that record.
+  func withRecord<T>(
+    _ kind: ChildRecord, id: Int64, action: AuditAction, detail: String? = nil,
+    _ body: (Database, SurvivorRow, borrowing CaseKeys) throws -> T
+  ) throws(VaultError) -> T {
+    try withSurvivor(
+      action: action, requested: "\(kind.target):\(id)", requestedSubject: nil, detail: detail,
+      locate: { db in
+        guard
+          let survivorID = try Int64.fetchOne(
+            db, sql: "SELECT survivor_id FROM \(kind.rawValue) WHERE id = ?", arguments: [id]),
+          let row = try SurvivorRow.fetch(db, id: survivorID), try accessibleTeams(db).contains(where: { $0.id == row.teamID })
+        else { throw VaultError.notInYourTeams("\(kind.words) \(id)") }
+        return (row, "\(kind.target):\(id)")
+      }, body)
+  }
+
   /// Locates a survivor with `locate`, unwraps their keys, runs `body` and audits it (with the
   /// survivor's pseudonymous subject) in one transaction. A refusal is audited against what was
   /// asked for: `requested`, and the pseudonym of `requestedSubject` (never the reference itself).

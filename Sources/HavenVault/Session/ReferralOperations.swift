@@ -40,7 +40,7 @@ extension VaultSession {
   /// Moves a referral on (referred -> triaged -> allocated -> engaged -> closed, or closed from
   /// any open status). Dates may not go backwards.
   public func changeReferralStatus(_ referralID: Int64, _ change: ReferralStatusChange) throws(VaultError) {
-    try withReferral(referralID, action: .referralStatus, detail: "to \(change.status.rawValue)") { db, row, keys in
+    try withRecord(.referral, id: referralID, action: .referralStatus, detail: "to \(change.status.rawValue)") { db, row, keys in
       let referral = try decodeReferral(db, referralID, keys)
       let current = referral.status
       guard current.mayMove(to: change.status) else {
@@ -77,22 +77,6 @@ extension VaultSession {
       sealed(change.service, "service"), sealed(change.reason, "reason"), sealed(user.name, "recorded_by", .team),
       Timestamp.now(),
     ])
-  }
-
-  /// Like `withCaseFile`, for an operation named by referral id.
-  func withReferral<T>(
-    _ referralID: Int64, action: AuditAction, detail: String? = nil,
-    _ body: (Database, SurvivorRow, borrowing CaseKeys) throws -> T
-  ) throws(VaultError) -> T {
-    try withSurvivor(
-      action: action, requested: "referral:\(referralID)", requestedSubject: nil, detail: detail,
-      locate: { db in
-        guard
-          let survivorID = try Int64.fetchOne(db, sql: "SELECT survivor_id FROM referrals WHERE id = ?", arguments: [referralID]),
-          let row = try SurvivorRow.fetch(db, id: survivorID), try accessibleTeams(db).contains(where: { $0.id == row.teamID })
-        else { throw VaultError.notInYourTeams("referral \(referralID)") }
-        return (row, "referral:\(referralID)")
-      }, body)
   }
 
   func decodeReferrals(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [Referral] {

@@ -13,6 +13,34 @@ extension VaultSession {
     try withCaseFile(reference, action: .sessionRead) { db, row, keys in try decodeSessions(db, row, keys) }
   }
 
+  /// One session's notes, for a worker to edit them (an audited read of that session only).
+  public func sessionNotes(_ sessionID: Int64) throws(VaultError) -> String? {
+    try withRecord(.supportSession, id: sessionID, action: .sessionRead) { db, _, keys in
+      try Self.notes(db, sessionID, keys)
+    }
+  }
+
+  /// Replaces a session's notes with `notes`, provided they are still `expected` (what the
+  /// editor was opened on): a change made meanwhile by someone else is refused (exit 75), not
+  /// overwritten.
+  public func updateSessionNotes(_ sessionID: Int64, from expected: String?, to notes: String) throws(VaultError) {
+    try FieldText.check(notes, field: "notes", .longText)
+    try withRecord(.supportSession, id: sessionID, action: .sessionUpdate, detail: "notes") { db, _, keys in
+      guard try Self.notes(db, sessionID, keys) == expected else {
+        throw VaultError.changedMeanwhile("the notes of support session \(sessionID)")
+      }
+      try db.execute(
+        sql: "UPDATE support_sessions SET notes = ? WHERE id = ?",
+        arguments: [keys.column(notes, table: "support_session", id: sessionID, field: "notes", .team), sessionID])
+    }
+  }
+
+  private static func notes(_ db: Database, _ sessionID: Int64, _ keys: borrowing CaseKeys) throws -> String? {
+    guard let stored = try Row.fetchOne(db, sql: "SELECT notes FROM support_sessions WHERE id = ?", arguments: [sessionID])
+    else { throw VaultError.notFound(kind: "support session", name: String(sessionID)) }
+    return try keys.column(stored, table: "support_session", id: sessionID, field: "notes", .team)
+  }
+
   func insertSession(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ session: NewSupportSession) throws -> Int64
   {
     let referralID = try session.referral.map { try resolveReferral(db, row, keys, $0) }

@@ -92,6 +92,11 @@ extension VaultSession {
     }
   }
 
+  /// A survivor's notes alone, for a worker to edit them (audited as a read of the survivor).
+  public func survivorNotes(_ reference: SurvivorReference) throws(VaultError) -> String? {
+    try withCaseFile(reference, action: .survivorRead, detail: "notes") { _, row, keys in try decodeDetails(row, keys).notes }
+  }
+
   /// Changes a survivor's details: only changed fields are re-encrypted; blind indexes follow.
   public func updateSurvivor(
     _ reference: SurvivorReference, _ change: (inout SurvivorDetails) throws(VaultError) -> Void
