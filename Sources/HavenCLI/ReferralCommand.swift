@@ -10,19 +10,36 @@ struct ReferralCommand: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Record a referral for a survivor; prints its id.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The survivor's reference.") var reference: String
-    @Option(name: .long, help: "Date of referral, YYYY-MM-DD.") var date: String
-    @Option(name: .customLong("referrer-type"), help: "Who referred.") var referrerType: ReferrerType
+    @Option(name: .long, help: "Date of referral, YYYY-MM-DD (asked on a terminal; default today).") var date: String?
+    @Option(name: .customLong("referrer-type"), help: "Who referred (asked on a terminal).") var referrerType: ReferrerType?
     @Option(name: .customLong("referrer-role"), help: "The referrer's role in their agency (e.g. \"DC, CSE team\").")
     var referrerRole: String?
-    @Option(name: .long, help: "Pathway.") var pathway: Pathway
-    @Option(name: .long, help: "Receiving service (see 'haven service list').") var service: String
+    @Option(name: .long, help: "Pathway (asked on a terminal).") var pathway: Pathway?
+    @Option(name: .long, help: "Receiving service (see 'haven service list'; asked on a terminal).") var service: String?
     @Option(name: .customLong("external-id"), help: "The service's own id for this referral.") var externalID: String?
 
     func run() throws {
+      try GuidedPrompt.requireAll([
+        ("--date", date == nil), ("--referrer-type", referrerType == nil), ("--pathway", pathway == nil),
+        ("--service", service == nil),
+      ])
+      let reference = try CaseInput.reference(reference)
+      let vault = try SessionOpener.open(global)
+      let date = try GuidedPrompt.value(
+        date, option: "--date", question: "Date of referral (YYYY-MM-DD)", default: CalendarDate.today().description
+      ) { try CaseInput.date($0, field: "--date") }
+      let referrerType = try GuidedPrompt.choice(referrerType, option: "--referrer-type", question: "Who referred?")
+      let pathway = try GuidedPrompt.choice(pathway, option: "--pathway", question: "Pathway:")
+      let service =
+        try service
+        ?? GuidedPrompt.pick(
+          try vault.listServices(), option: "--service", question: "Receiving service:",
+          describe: { $0.name + ($0.displayName.map { " (\($0))" } ?? "") }
+        ).name
       let referral = NewReferral(
-        date: try CaseInput.date(date, field: "--date"), referrerType: referrerType, referrerRole: referrerRole, pathway: pathway,
-        service: service, externalID: externalID)
-      let id = try SessionOpener.open(global).addReferral(CaseInput.reference(reference), referral)
+        date: date, referrerType: referrerType, referrerRole: referrerRole, pathway: pathway, service: service,
+        externalID: externalID)
+      let id = try vault.addReferral(reference, referral)
       if global.json { return Console.json(["id": id]) }
       Console.out(String(id))
     }
@@ -72,22 +89,40 @@ struct SupportSessionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Record a support session; prints its id.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The survivor's reference.") var reference: String
-    @Option(name: .long, help: "Date, YYYY-MM-DD.") var date: String
-    @Option(name: .long, help: "Duration in minutes.") var minutes: Int
-    @Option(name: .long, help: "Kind of session.") var kind: SessionKind
-    @Option(name: .long, help: "attended, dna (did not attend) or cancelled.") var attendance: Attendance
+    @Option(name: .long, help: "Date, YYYY-MM-DD (asked on a terminal; default today).") var date: String?
+    @Option(name: .long, help: "Duration in minutes (asked on a terminal).") var minutes: Int?
+    @Option(name: .long, help: "Kind of session (asked on a terminal).") var kind: SessionKind?
+    @Option(name: .long, help: "attended, dna (did not attend) or cancelled (asked on a terminal).") var attendance: Attendance?
     @Option(name: .long, help: "Who ran it (default: you).") var worker: String?
     @OptionGroup var notes: NotesInput
     @OptionGroup var referral: ReferralLinkOption
 
     func run() throws {
-      let date = try CaseInput.date(date, field: "--date")
+      try GuidedPrompt.requireAll([
+        ("--date", date == nil), ("--minutes", minutes == nil), ("--kind", kind == nil), ("--attendance", attendance == nil),
+      ])
+      let guided = date == nil || minutes == nil || kind == nil || attendance == nil
       let reference = try CaseInput.reference(reference)
-      // Unlocked before the notes are written, so a mistyped passphrase never costs them.
+      // Unlocked before anything is asked or written, so a mistyped passphrase never costs the notes.
       let vault = try SessionOpener.open(global)
+      let date = try GuidedPrompt.value(
+        date, option: "--date", question: "Date of the session (YYYY-MM-DD)", default: CalendarDate.today().description
+      ) { try CaseInput.date($0, field: "--date") }
+      let minutes = try GuidedPrompt.value(minutes.map(String.init), option: "--minutes", question: "How many minutes") {
+        text in
+        guard let value = Int(text), value > 0 else { throw VaultError.invalidArgument("minutes are a whole number above 0") }
+        return value
+      }
+      let kind = try GuidedPrompt.choice(kind, option: "--kind", question: "Kind of session:", default: .oneToOne)
+      let attendance = try GuidedPrompt.choice(
+        attendance, option: "--attendance", question: "Attendance:", default: .attended,
+        describe: { $0 == .didNotAttend ? "dna (did not attend)" : $0.rawValue })
+      let worker =
+        guided && worker == nil
+        ? try GuidedPrompt.value(nil, option: "--worker", question: "Who ran it", default: vault.user.name) { $0 } : worker
       let session = try NewSupportSession(
         date: date, minutes: minutes, kind: kind, attendance: attendance, worker: worker,
-        notes: try notes.read(what: "session notes"), referral: referral.link)
+        notes: try notes.read(what: "session notes", editorByDefault: guided), referral: referral.link)
       let id = try vault.recordSession(reference, session)
       if global.json { return Console.json(["id": id]) }
       Console.out(String(id))
@@ -135,20 +170,46 @@ struct OutcomeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Record ratings at the start or end of support; prints its id.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The survivor's reference.") var reference: String
-    @Option(name: .long, help: "start or end.") var stage: OutcomeStage
-    @Option(name: .long, help: "Date, YYYY-MM-DD.") var date: String
-    @Option(name: .long, help: "Mental health and wellbeing, 1-10.") var wellbeing: Int
-    @Option(name: .customLong("self"), help: "Feelings and thoughts about themselves, 1-10.") var selfRegard: Int
-    @Option(name: .long, help: "Effect of the trauma, 1-10.") var trauma: Int
-    @Option(name: .long, help: "Relationship with family and social network, 1-10.") var relationships: Int
+    @Option(name: .long, help: "start or end (asked on a terminal).") var stage: OutcomeStage?
+    @Option(name: .long, help: "Date, YYYY-MM-DD (asked on a terminal; default today).") var date: String?
+    @Option(name: .long, help: "Mental health and wellbeing, 1-10.") var wellbeing: Int?
+    @Option(name: .customLong("self"), help: "Feelings and thoughts about themselves, 1-10.") var selfRegard: Int?
+    @Option(name: .long, help: "Effect of the trauma, 1-10.") var trauma: Int?
+    @Option(name: .long, help: "Relationship with family and social network, 1-10.") var relationships: Int?
     @OptionGroup var referral: ReferralLinkOption
 
     func run() throws {
-      let assessment = try NewOutcomeAssessment(
-        stage: stage, date: try CaseInput.date(date, field: "--date"),
-        ratings: [.wellbeing: wellbeing, .selfRegard: selfRegard, .trauma: trauma, .relationships: relationships],
-        referral: referral.link)
-      let id = try SessionOpener.open(global).recordOutcome(CaseInput.reference(reference), assessment)
+      let domains: [(OutcomeDomain, String, Int?, String)] = [
+        (.wellbeing, "--wellbeing", wellbeing, "Mental health and wellbeing"),
+        (.selfRegard, "--self", selfRegard, "Feelings and thoughts about themselves"),
+        (.trauma, "--trauma", trauma, "Effect of the trauma"),
+        (.relationships, "--relationships", relationships, "Relationship with family and social network"),
+      ]
+      try GuidedPrompt.requireAll(
+        [("--stage", stage == nil), ("--date", date == nil)] + domains.map { ($0.1, $0.2 == nil) })
+      let reference = try CaseInput.reference(reference)
+      let vault = try SessionOpener.open(global)
+      let stage = try GuidedPrompt.choice(
+        stage, option: "--stage", question: "Ratings at the start or the end of support?",
+        describe: { $0 == .start ? "start (of support)" : "end (of support)" })
+      let date = try GuidedPrompt.value(
+        date, option: "--date", question: "Date of the ratings (YYYY-MM-DD)", default: CalendarDate.today().description
+      ) { try CaseInput.date($0, field: "--date") }
+      if domains.contains(where: { $0.2 == nil }) {
+        Console.note("Each rating is from 1 (worst) to 10 (best), as the survivor gave it.")
+      }
+      var ratings: [OutcomeDomain: Int] = [:]
+      for (domain, option, given, question) in domains {
+        ratings[domain] = try GuidedPrompt.value(given.map(String.init), option: option, question: question + " (1-10)") {
+          text in
+          guard let value = Int(text), (1...10).contains(value) else {
+            throw VaultError.invalidArgument("a rating is a whole number from 1 to 10")
+          }
+          return value
+        }
+      }
+      let assessment = try NewOutcomeAssessment(stage: stage, date: date, ratings: ratings, referral: referral.link)
+      let id = try vault.recordOutcome(reference, assessment)
       if global.json { return Console.json(["id": id]) }
       Console.out(String(id))
     }

@@ -60,6 +60,7 @@ public final class VaultSession: @unchecked Sendable {
   var metadata: VaultMetadata { vault.metadata }
 
   /// Runs `body` in one write transaction (BEGIN IMMEDIATE), mapping storage errors.
+  @discardableResult
   func transaction<T>(_ body: (Database) throws -> T) throws(VaultError) -> T {
     do {
       return try signedWrite(body)
