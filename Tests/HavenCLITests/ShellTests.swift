@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 #if canImport(Glibc)
@@ -100,6 +101,25 @@ struct ShellTests {
     let ended = try shell.waitForExit()
     #expect(ended.status == 77, "\(ended.screen)")
     #expect(try Self.failedUnlocks(cli) == failedBefore + 4, "each failed unlock is audited")
+  }
+
+  @Test("a command that waits on another writer is told to retry (75) and the shell goes on")
+  func busyWriter() throws {
+    let fixture = try PartnershipFixture()
+    let shell = try Self.start(fixture)
+    try shell.waitFor(Self.prompt)
+    // Another workstation's haven mid-write: a write transaction held open on its own connection.
+    var configuration = Configuration()
+    configuration.allowsUnsafeTransactions = true
+    let other = try DatabaseQueue(path: fixture.cli.vault + "/vault.sqlite", configuration: configuration)
+    try other.inDatabase { try $0.execute(sql: "BEGIN IMMEDIATE") }
+    try shell.type("survivor add --team trauma-service --name 'Canary Busy'")
+    try shell.waitFor("(exit 75)", seconds: 40)
+    try other.inDatabase { try $0.execute(sql: "ROLLBACK") }
+    try shell.type("survivor add --team trauma-service --name 'Canary Busy'")
+    try shell.waitFor("HV-")
+    try shell.type("exit")
+    #expect(try shell.waitForExit().status == 0)
   }
 
   @Test("Ctrl-D leaves; SIGTERM ends a shell and wipes its keys")
