@@ -41,10 +41,6 @@ struct HavenCommand: ParsableCommand {
     switch error {
     case let failure as VaultError:
       Console.error(failure.message, hint: failure.hint)
-      if case .importRejected(let problems) = failure {
-        for problem in problems.prefix(200) { Console.note("haven: \(problem)") }
-        if problems.count > 200 { Console.note("haven: ... and \(problems.count - 200) more") }
-      }
       return HavenExitCode.code(for: failure.category)
     case let failure as CommandLineFailure:
       Console.error(failure.message, hint: failure.hint)

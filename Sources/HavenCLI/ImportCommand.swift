@@ -11,16 +11,31 @@ extension ImportKind: ExpressibleByArgument {}
 
 struct ImportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "import", abstract: "Import survivors, referrals, sessions or outcomes from a CSV file (all or nothing).",
+    commandName: "import",
+    abstract: "Import survivors, referrals, sessions, outcomes or consents from a CSV file (all or nothing).",
     discussion:
-      "Columns are documented in docs/import.md. Every row is checked first; any problem is reported by row and column, and then nothing is imported."
+      "Columns are documented in docs/import.md. Every row is checked first; every problem is reported (the first by row "
+      + "and column, then all of them by column and reason; --problems-out writes the whole list), and then nothing is "
+      + "imported. Survivors are counted in reports only once their consent is recorded (--kind consents)."
   )
 
   @OptionGroup var global: GlobalOptions
   @Argument(help: "The CSV file (UTF-8, with a header row).") var file: String
   @Option(name: .long, help: "What the file holds.") var kind: ImportKind
+  @Option(
+    name: .customLong("problems-out"),
+    help: ArgumentHelp("If the file is refused, write every problem here as CSV (row, column, reason).", valueName: "file"))
+  var problemsOut: String?
 
   func run() throws {
+    do {
+      try importFile()
+    } catch VaultError.importRejected(let problems) {
+      throw try ImportProblemReport.present(problems, file: file, problemsOut: problemsOut)
+    }
+  }
+
+  private func importFile() throws {
     let batch: ImportBatch
     do {
       batch = try ImportFileParser.parse(path: file, kind: kind)
@@ -39,6 +54,11 @@ struct ImportCommand: ParsableCommand {
       throw error
     }
     bar.finish()
+    if kind == .survivors && summary.recordsWritten > 0 {
+      Console.note(
+        "haven: note: the \(summary.recordsWritten) survivors have no consent recorded yet, so no report counts them "
+          + "until it is (haven import FILE --kind consents, or haven consent record)")
+    }
     if global.json {
       return Console.json(
         ImportView(kind: kind.rawValue, imported: summary.recordsWritten, refs: summary.references.map(\.description)))

@@ -76,6 +76,51 @@ struct ImportCommandTests {
     #expect(try survivorCount(cli) == 0)
   }
 
+  @Test("245 problems: every one counted by column and reason on the terminal, and all in --problems-out (0600, no values)")
+  func everyProblem() throws {
+    let fixture = try PartnershipFixture()
+    let cli = fixture.cli
+    var rows = ["team,name,dob,gender"]
+    for index in 0..<200 { rows.append("trauma-service,Testperson Many \(index),2001-02-30,female") }
+    for index in 0..<45 { rows.append("trauma-service,Testperson Robot \(index),2001-01-01,robot-\(index)") }
+    let file = try write(cli, "many.csv", rows.joined(separator: "\n") + "\n")
+    let result = try cli.asUser("wendy", ["import", file, "--kind", "survivors"])
+    #expect(result.status == 65)
+    #expect(result.stderr.contains("was not imported: 245 problem(s) in 245 row(s); nothing was written"))
+    #expect(result.stderr.contains("all 245 problems, by column and reason:"))
+    #expect(result.stderr.contains("column dob: not a valid date (use YYYY-MM-DD): 200 row(s) (1, 2, 3, 4, 5, 6, 7, 8, ...)"))
+    #expect(result.stderr.contains("column gender: must be one of"))
+    #expect(result.stderr.contains("45 row(s) (201, 202"))
+    #expect(result.stderr.contains("--problems-out FILE.csv"))
+    #expect(!result.stderr.contains("... and"), "nothing is left out")
+
+    let out = cli.root.appendingPathComponent("problems.csv").path
+    let listed = try cli.asUser("wendy", ["import", file, "--kind", "survivors", "--problems-out", out])
+    #expect(listed.status == 65)
+    let csv = try String(contentsOfFile: out, encoding: .utf8)
+    let lines = csv.split(separator: "\n")
+    #expect(lines.count == 246)
+    #expect(lines.first == "row,column,reason")
+    #expect(lines.dropFirst().first?.hasPrefix("1,dob,") == true)
+    #expect(!csv.contains("2001-02-30") && !csv.contains("robot-") && !csv.contains("Testperson"), "never a cell's value")
+    let mode = try FileManager.default.attributesOfItem(atPath: out)[.posixPermissions] as? Int
+    #expect(mode == 0o600)
+    #expect(try survivorCount(cli) == 0)
+  }
+
+  @Test(
+    "survivors imported without consent: the import says they are not counted until consent is recorded; --help lists consents")
+  func consentWarning() throws {
+    let fixture = try PartnershipFixture()
+    let cli = fixture.cli
+    let file = try write(cli, "two.csv", "team,name\ntrauma-service,Testperson One\ntrauma-service,Testperson Two\n")
+    let result = try cli.asUser("wendy", ["import", file, "--kind", "survivors"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("the 2 survivors have no consent recorded yet, so no report counts them"))
+    let help = try cli.run(["import", "--help"])
+    #expect(help.stdout.contains("consents"))
+  }
+
   @Test("cell problems are all reported, by row and column, without quoting the cell, and nothing is written")
   func cells() throws {
     let fixture = try PartnershipFixture()
