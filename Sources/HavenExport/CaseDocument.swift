@@ -99,7 +99,9 @@ public struct CaseDocument: Sendable, Codable, Equatable {
     let details = file.details
     let isSubjectAccess = purpose == .subjectAccess
     let redactor = Redactor(
-      own: .init(phone: details.phone, email: details.email, postcode: details.postcode, nhsNumber: details.nhsNumber),
+      own: .init(
+        phone: details.phone, email: details.email, postcode: details.postcode, nhsNumber: details.nhsNumber,
+        names: [details.name] + details.aliases),
       thirdParties: file.relatedPeople.map(\.name), staff: read.staff)
     var counts: [String: Int] = [:]
     func clean(_ text: String?) -> String? {

@@ -14,18 +14,23 @@ public struct Redactor: Sendable {
     public let original: String
   }
 
-  /// The survivor's own identifiers, which stay.
+  /// The survivor's own identifiers, which stay: their name and aliases too, so a relative who
+  /// shares a first name or a surname never costs the survivor their own name in their file.
   public struct OwnIdentifiers: Sendable {
     public var phone: String?
     public var email: String?
     public var postcode: String?
     public var nhsNumber: String?
+    public var names: [String]
 
-    public init(phone: String? = nil, email: String? = nil, postcode: String? = nil, nhsNumber: String? = nil) {
+    public init(
+      phone: String? = nil, email: String? = nil, postcode: String? = nil, nhsNumber: String? = nil, names: [String] = []
+    ) {
       self.phone = phone
       self.email = email
       self.postcode = postcode
       self.nhsNumber = nhsNumber
+      self.names = names
     }
   }
 
@@ -37,12 +42,17 @@ public struct Redactor: Sendable {
   /// `thirdParties`: full names of related people; `staff`: user names and their roles.
   public init(own: OwnIdentifiers, thirdParties: [String], staff: [String: Role]) {
     self.own = own
+    // Every part of the survivor's own name and aliases: never redacted alone.
+    let ownParts = Set(own.names.flatMap { $0.split(whereSeparator: \.isWhitespace) }.map { $0.lowercased() })
     var names: [(String, String, Bool)] = []
     for person in thirdParties {
+      // A relative's full name always goes, even where it shares a part with the survivor's.
       names.append((person, "[third party]", false))
       // Parts of a name are used alone in notes ("Mark said...", "Jo rang"). A two-letter part
-      // matches only capitalised, as a name is written; one letter is too ambiguous to use.
-      for part in person.split(separator: " ") where part.count >= 2 {
+      // matches only capitalised, as a name is written; one letter is too ambiguous to use. A
+      // part the survivor's own name shares ("Oisin", "Kelly") is theirs when it stands alone.
+      for part in person.split(whereSeparator: \.isWhitespace)
+      where part.count >= 2 && !ownParts.contains(part.lowercased()) {
         names.append((String(part), "[third party]", part.count == 2))
       }
     }
@@ -66,7 +76,7 @@ public struct Redactor: Sendable {
     ("phone", "[phone number withheld]", #"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\d)"#),
     (
       "ni-number", "[National Insurance number withheld]",
-      #"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"#
+      #"\b(?:QQ|(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]) ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"#
     ),
     ("postcode", "[postcode withheld]", #"\b(?:[A-Z]{1,2}\d[A-Z\d]?|[A-Z]{1,2}\d{2}) ?\d[ABD-HJLNP-UW-Z]{2}\b"#),
   ].map { kind, label, pattern in
@@ -89,6 +99,7 @@ public struct Redactor: Sendable {
     for pattern in Self.patterns {
       output = replace(in: output, regex: pattern.regex) { match in
         if pattern.kind == "nhs-number" && !Self.isValidNHSNumber(match) { return nil }
+        if pattern.kind == "phone" && !Self.isUKPhoneNumber(match) { return nil }
         if isOwn(match, kind: pattern.kind) { return nil }
         redactions.append(Redaction(kind: pattern.kind, original: match))
         return pattern.label
@@ -142,6 +153,24 @@ public struct Redactor: Sendable {
     if national.hasPrefix("44") { national = "0" + national.dropFirst(2) }
     if national.hasPrefix("00") { national = String(national.dropFirst()) }
     return national
+  }
+
+  /// A number to withhold: one the UK numbering plan could have given (Ofcom's National
+  /// Telephone Numbering Plan) with its length: 01 geographic (10 or 11 digits), 02 geographic,
+  /// 03 non-geographic, 07 mobile and personal, 084/087 special services (11 digits). Freephone
+  /// (0800, 0808) numbers are organisations' and helplines' (Childline, Rape Crisis), never a
+  /// person's, and stay for the survivor to see. Ten- or eleven-digit runs with other prefixes
+  /// (04, 05, 06, 09: booking codes, case numbers) are not phone numbers and stay.
+  static func isUKPhoneNumber(_ text: String) -> Bool {
+    let national = nationalDigits(text.filter(\.isNumber))
+    let length = national.count
+    if national.hasPrefix("0800") || national.hasPrefix("0808") { return false }
+    switch national.prefix(2) {
+    case "01": return length == 10 || length == 11
+    case "02", "03", "07": return length == 11
+    case "08": return length == 11 && (national.hasPrefix("084") || national.hasPrefix("087"))
+    default: return false
+    }
   }
 
   /// Modulus 11 check of the NHS Data Dictionary; a 10-digit run that fails is not masked.

@@ -11,6 +11,8 @@ import Testing
 struct RedactionCorpusTests {
   struct Corpus: Decodable {
     struct Own: Decodable {
+      let name: String?
+      let aliases: [String]?
       let phone: String
       let email: String
       let postcode: String
@@ -27,39 +29,63 @@ struct RedactionCorpusTests {
     let notes: [Note]
   }
 
-  @Test("recall and precision on the corpus; the survivor's own identifiers stay")
-  func corpus() throws {
-    let url = try #require(Bundle.module.url(forResource: "redaction-corpus", withExtension: "json", subdirectory: "Fixtures"))
-    let corpus = try JSONDecoder().decode(Corpus.self, from: Data(contentsOf: url))
-    let redactor = Redactor(
-      own: .init(
-        phone: corpus.own.phone, email: corpus.own.email, postcode: corpus.own.postcode, nhsNumber: corpus.own.nhsNumber),
-      thirdParties: corpus.related, staff: corpus.staff.mapValues { Role(rawValue: $0)! })
+  struct Measure {
     var marked = 0
     var caught = 0
     var replacements = 0
     var correct = 0
+    var missed: [String] = []
+    var wrong: [String] = []
+    var recall: Double { Double(caught) / Double(max(marked, 1)) }
+    var precision: Double { Double(correct) / Double(max(replacements, 1)) }
+  }
+
+  static func measure(_ name: String) throws -> Measure {
+    let url = try #require(Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Fixtures"))
+    let corpus = try JSONDecoder().decode(Corpus.self, from: Data(contentsOf: url))
+    let redactor = Redactor(
+      own: .init(
+        phone: corpus.own.phone, email: corpus.own.email, postcode: corpus.own.postcode, nhsNumber: corpus.own.nhsNumber,
+        names: (corpus.own.name.map { [$0] } ?? []) + (corpus.own.aliases ?? [])),
+      thirdParties: corpus.related, staff: corpus.staff.compactMapValues { Role(rawValue: $0) })
+    var measure = Measure()
     for note in corpus.notes {
       let result = redactor.redact(note.text)
       for identifier in note.withhold {
-        marked += 1
-        if !result.text.contains(identifier) { caught += 1 } else { print("redaction corpus: missed '\(identifier)'") }
+        measure.marked += 1
+        if !result.text.contains(identifier) { measure.caught += 1 } else { measure.missed.append(identifier) }
       }
       for kept in note.keep { #expect(result.text.contains(kept), "over-redacted '\(kept)' in: \(note.text)") }
       for redaction in result.redactions {
-        replacements += 1
-        if note.withhold.contains(where: { $0.localizedCaseInsensitiveContains(redaction.original) }) { correct += 1 }
+        measure.replacements += 1
+        if note.withhold.contains(where: { $0.localizedCaseInsensitiveContains(redaction.original) }) {
+          measure.correct += 1
+        } else {
+          measure.wrong.append("\(redaction.kind): \(redaction.original)")
+        }
       }
     }
-    let recall = Double(caught) / Double(marked)
-    let precision = Double(correct) / Double(max(replacements, 1))
     print(
-      "redaction corpus: \(corpus.notes.count) notes, \(marked) marked identifiers; recall \(caught)/\(marked) = \(recall); precision \(correct)/\(replacements) = \(precision)"
+      "redaction corpus \(name): \(corpus.notes.count) notes; recall \(measure.caught)/\(measure.marked) = \(measure.recall); "
+        + "precision \(measure.correct)/\(measure.replacements) = \(measure.precision); missed \(measure.missed); wrong \(measure.wrong)"
     )
+    return measure
+  }
+
+  @Test("recall and precision on the corpus; the survivor's own identifiers stay")
+  func corpus() throws {
+    let measure = try Self.measure("redaction-corpus")
     // The corpus includes cases the rules are known not to catch (a third party never recorded
     // as a related person, a spelled-out email, a lowercase postcode, a misspelt name): the
     // floor below is what the documented rules achieve, so a regression fails the build.
-    #expect(recall >= 0.8)
-    #expect(precision >= 0.95)
+    #expect(measure.recall >= 0.8)
+    #expect(measure.precision >= 0.98)
+  }
+
+  @Test("a survivor who shares name parts with relatives keeps their own name; booking codes are not phone numbers")
+  func sharedNames() throws {
+    let measure = try Self.measure("redaction-corpus-shared-names")
+    #expect(measure.recall >= 0.98)
+    #expect(measure.precision >= 0.98)
   }
 }
