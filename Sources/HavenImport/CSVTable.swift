@@ -32,8 +32,16 @@ struct CSVTable {
     }
     // Checked here, whole, because the library reports the normal end of a stream on Linux as an
     // error and so cannot be asked whether decoding failed.
+    guard !data.isEmpty else {
+      throw .rejected([ImportProblem(row: 0, column: "-", reason: "the file is empty (not even a header row)")])
+    }
     guard let text = String(data: data, encoding: .utf8) else {
-      throw .rejected([ImportProblem(row: 0, column: "-", reason: "the file is not UTF-8 text")])
+      throw .rejected([
+        ImportProblem(
+          row: 0, column: "-",
+          reason: "the file is not UTF-8 text (a spreadsheet saved as plain 'CSV' is often Windows-1252): "
+            + "save it as 'CSV UTF-8 (comma delimited)' and import that")
+      ])
     }
     if let row = CSVTable.rowWithUnterminatedQuote(text) {
       throw .rejected([ImportProblem(row: row, column: "-", reason: "a quoted field is never closed (a missing \")")])
@@ -46,6 +54,16 @@ struct CSVTable {
     }
     guard let header = reader.headerRow?.map({ $0.lowercased() }), !header.allSatisfy(\.isEmpty) else {
       throw .rejected([ImportProblem(row: 0, column: "-", reason: "the file has no header row")])
+    }
+    // A spreadsheet saved with semicolons or tabs between columns (common where the decimal
+    // separator is a comma) reads as one column: say so, rather than list it as unknown.
+    if header.count == 1, let separator = [";", "\t", "|"].first(where: { header[0].contains($0) }) {
+      let name = separator == "\t" ? "tabs" : "'\(separator)'"
+      throw .rejected([
+        ImportProblem(
+          row: 0, column: "-",
+          reason: "the columns are separated by \(name), not commas: save the spreadsheet as 'CSV UTF-8 (comma delimited)'")
+      ])
     }
     var problems: [ImportProblem] = []
     let known = Set(kind.requiredColumns + kind.optionalColumns)

@@ -52,7 +52,9 @@ struct ImportCommandTests {
     let missing = try cli.asUser("wendy", ["import", cli.root.path + "/absent.csv", "--kind", "survivors"])
     #expect(missing.status == 66)
     let cases: [(String, String, String)] = [
-      ("empty.csv", "", "row 0"),
+      ("empty.csv", "", "row 0, column -: the file is empty"),
+      ("semicolons.csv", "team;name\ntrauma-service;Testperson Semi\n", "separated by ';', not commas"),
+      ("tabs.csv", "team\tname\ntrauma-service\tTestperson Tab\n", "separated by tabs, not commas"),
       ("header-only.csv", "team,name\n", "no data rows"),
       ("unknown.csv", "team,name,nmae\ntrauma-service,A,B\n", "row 0, column nmae: unknown column"),
       ("missing.csv", "name\nTestperson\n", "row 0, column team: required column is missing"),
@@ -72,8 +74,24 @@ struct ImportCommandTests {
       FileManager.default.createFile(
         atPath: binary,
         contents: Data([0x74, 0x65, 0x61, 0x6d, 0x2c, 0x6e, 0x61, 0x6d, 0x65, 0x0a, 0xff, 0xfe, 0x2c, 0xe9, 0x0a])))
-    #expect(try cli.asUser("wendy", ["import", binary, "--kind", "survivors"]).status == 65)
+    let latin1 = try cli.asUser("wendy", ["import", binary, "--kind", "survivors"])
+    #expect(latin1.status == 65)
+    #expect(latin1.stderr.contains("not UTF-8 text") && latin1.stderr.contains("CSV UTF-8 (comma delimited)"))
     #expect(try survivorCount(cli) == 0)
+  }
+
+  @Test("a spreadsheet's UTF-8 CSV with a byte-order mark and Windows line endings imports as it is")
+  func byteOrderMarkAndCRLF() throws {
+    let fixture = try PartnershipFixture()
+    let cli = fixture.cli
+    let path = cli.root.appendingPathComponent("excel.csv").path
+    let bytes = [UInt8]([0xEF, 0xBB, 0xBF]) + Array("team,name\r\ntrauma-service,Testperson Excel\r\n".utf8)
+    #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+    let result = try cli.asUser("wendy", ["import", path, "--kind", "survivors"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(try survivorCount(cli) == 1)
+    let found = try cli.asUser("wendy", ["survivor", "find", "--name", "Testperson Excel"])
+    #expect(found.stdout.contains("HV-"))
   }
 
   @Test("245 problems: every one counted by column and reason on the terminal, and all in --problems-out (0600, no values)")
