@@ -77,12 +77,32 @@ enum GuidedPrompt {
     }
   }
 
+  /// How long a question waits for its answer while keys are unlocked: the shell's idle period
+  /// inside `haven shell`, else the default 10 minutes. A desk left mid-question must lock too.
+  nonisolated(unsafe) static var answerSeconds = 600
+  /// Set when a question went unanswered for `answerSeconds`: the shell then locks at once.
+  nonisolated(unsafe) static var wentIdle = false
+
   /// Reads one line from the terminal, byte by byte from the descriptor, so nothing typed ahead
   /// for the next question (or the shell's next command) is swallowed by a buffer.
   private static func ask(_ prompt: String) throws -> String {
     FileHandle.standardError.write(Data(prompt.utf8))
     var bytes: [UInt8] = []
+    let deadline = Date().addingTimeInterval(TimeInterval(answerSeconds))
     while true {
+      var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+      let left = deadline.timeIntervalSinceNow
+      let ready = left > 0 ? poll(&descriptor, 1, Int32(min(left, 3600) * 1000)) : 0
+      if ready < 0 && errno == EINTR && shellEndingSignal == 0 { continue }
+      guard ready > 0 else {
+        wentIdle = true
+        FileHandle.standardError.write(Data("\n".utf8))
+        throw CommandLineFailure(
+          message:
+            "no answer for \(answerSeconds >= 60 ? "\(answerSeconds / 60) minute(s)" : "\(answerSeconds) seconds"); nothing was recorded",
+          hint: nil,
+          exitCode: HavenExitCode.temporaryFailure)
+      }
       var byte: UInt8 = 0
       let count = read(STDIN_FILENO, &byte, 1)
       if count < 0 && errno == EINTR { continue }

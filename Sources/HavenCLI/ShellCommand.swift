@@ -36,6 +36,7 @@ struct ShellCommand: ParsableCommand {
     if let override = ProcessInfo.processInfo.environment["HAVEN_SHELL_IDLE_SECONDS"].flatMap(Int.init), override > 0 {
       idleSeconds = override
     }
+    GuidedPrompt.answerSeconds = idleSeconds
     let status = WorkingShell(vaultPath: vaultPath, user: user, idleSeconds: idleSeconds).run()
     guard status == 0 else {
       throw CommandLineFailure(message: "the shell ended locked", hint: nil, exitCode: status)
@@ -95,6 +96,12 @@ struct WorkingShell {
           Console.error("this is already a haven shell", hint: nil)
         default:
           execute(words)
+          if GuidedPrompt.wentIdle {
+            GuidedPrompt.wentIdle = false
+            lock(reader)
+            Console.note("Locked after \(idle) idle; keys wiped.")
+            if let status = unlockAgain() { return status }
+          }
         }
       }
     }

@@ -103,6 +103,25 @@ struct ShellTests {
     #expect(try Self.failedUnlocks(cli) == failedBefore + 4, "each failed unlock is audited")
   }
 
+  @Test("a question left unanswered in the shell records nothing and locks the shell like an idle prompt")
+  func unansweredQuestion() throws {
+    let fixture = try PartnershipFixture()
+    let reference = try fixture.addSurvivor("Testperson Unanswered")
+    let shell = try Self.start(fixture, environment: ["HAVEN_SHELL_IDLE_SECONDS": "3"])
+    try shell.waitFor(Self.prompt)
+    try shell.type("session record \(reference)")
+    try shell.waitFor("Date of the session")
+    try shell.waitFor("no answer for 3 seconds; nothing was recorded")
+    try shell.waitFor("Locked after 3 seconds idle; keys wiped.")
+    try shell.waitFor("Passphrase for wendy to unlock: ")
+    try shell.type(CLIFixture.workerSecret)
+    try shell.waitFor("Unlocked.")
+    try shell.type("exit")
+    #expect(try shell.waitForExit().status == 0)
+    let sessions = try fixture.cli.asUser("wendy", ["session", "list", reference])
+    #expect(sessions.stdout.contains("No sessions."))
+  }
+
   @Test("a command that waits on another writer is told to retry (75) and the shell goes on")
   func busyWriter() throws {
     let fixture = try PartnershipFixture()
