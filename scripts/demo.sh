@@ -86,7 +86,8 @@ step "Wendy records a new referral by hand"
 REF=$(as wendy survivor add --team trauma-service --name "Testperson Harbour" --dob 2007-08-19 --gender female \
   --cohort victim-survivor --district Rotherham --phone "07700 900777")
 echo "new survivor: $REF"
-as wendy contact set "$REF" --voicemail no --letter no --text yes --times "weekdays after 3pm" --note "mum does not know about support"
+printf 'mum does not know about support\n' |
+  as wendy contact set "$REF" --voicemail no --letter no --text yes --times "weekdays after 3pm" --notes -
 as wendy related add "$REF" --relationship parent --name "Parent Harbour-Example"
 RID=$(as wendy referral add "$REF" --date 2025-04-02 --referrer-type school --referrer-role "DSL" --pathway post-cse --service trauma-service)
 as wendy referral status "$RID" --to triaged --date 2025-04-03

@@ -16,8 +16,10 @@ struct ContactCommand: ParsableCommand {
     @Option(name: .long, help: "May we text?") var text: YesNo?
     @Option(name: .long, help: "May we send a letter?") var letter: YesNo?
     @Option(name: .long, help: "May we email?") var email: YesNo?
-    @Option(name: .long, help: "When contact is safe, in their words.") var times: String?
-    @Option(name: .long, help: "Anything else a worker must know first.") var note: String?
+    @Option(name: .long, help: "When contact is safe (a time window; circumstances go in the note).") var times: String?
+    /// The note (anything else a worker must know first) is case text: from standard input, the
+    /// editor or a file, never the command line.
+    @OptionGroup var note: NotesInput
 
     func run() throws {
       let reference = try CaseInput.reference(reference)
@@ -28,7 +30,7 @@ struct ContactCommand: ParsableCommand {
       ]
       for (method, answer) in given { if let answer { contact.methods[method] = answer.bool } }
       if let times { contact.times = times }
-      if let note { contact.note = note }
+      if let text = try note.read(current: contact.note, what: "safe-contact note") { contact.note = text }
       try session.setSafeContact(reference, contact)
       // Confirms the methods only: times and notes are case content, shown by 'contact show'.
       var confirmation = CaseText.safeContactMethods(contact)

@@ -66,7 +66,11 @@ struct LeakScanTests {
       #expect(result.status == 0, "\(arguments.prefix(2)): \(result.stderr)")
       quiet.append(result)
     }
-    try run("wendy", ["contact", "set", reference, "--text", "yes", "--note", "CANARY-CONTACT-4410"])
+    let contact = try cli.run(
+      ["contact", "set", reference, "--text", "yes", "--notes", "-", "--user", "wendy", "--passphrase-file", cli.workerFile],
+      standardInput: "CANARY-CONTACT-4410\n")
+    #expect(contact.status == 0, "\(contact.stderr)")
+    quiet.append(contact)
     try run("wendy", ["related", "add", reference, "--relationship", "parent", "--name", "Zqxcanary Relative"])
     try run(
       "wendy",
