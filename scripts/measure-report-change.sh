@@ -20,14 +20,7 @@ NEW="$ROOT/.build/release"
 HAVEN="$OLD/haven" SYNTH="$OLD/haven-synth"
 . "$ROOT/scripts/lib/measurement-vault.sh"
 trap 'rm -rf "$WORK"; git -C "$ROOT" worktree remove --force "$OLD_TREE" 2>/dev/null || true' EXIT
-printf 'measurement reporting passphrase\n' > "$WORK/rita.pw"
-as ada admin user add rita --role reporting --new-passphrase-file "$WORK/rita.pw" >/dev/null
-as ada admin recovery deliver --recovery-key-file "$WORK/rk" >/dev/null
-"$OLD/haven-synth" --out "$WORK/data" --survivors "$N" >/dev/null
-for kind in survivors referrals sessions outcomes consents; do
-  as mira worker import "$WORK/data/$kind.csv" --kind "$kind" >/dev/null
-done
-"$OLD/haven" keygen --out "$WORK/commissioner" >/dev/null
+reporting_vault "$N"
 cp -a "$WORK/vault" "$WORK/vault-after"
 
 measure() {

@@ -8,14 +8,7 @@ set -euo pipefail
 umask 077  # passphrase files must be private: haven refuses shared ones
 N="${N:-100000}"
 . "$(dirname "$0")/lib/measurement-vault.sh"
-printf 'measurement reporting passphrase\n' > "$WORK/rita.pw"
-as ada admin user add rita --role reporting --new-passphrase-file "$WORK/rita.pw" >/dev/null
-as ada admin recovery deliver --recovery-key-file "$WORK/rk" >/dev/null
-"$SYNTH" --out "$WORK/data" --survivors "$N" >/dev/null
-for kind in survivors referrals sessions outcomes consents; do
-  as mira worker import "$WORK/data/$kind.csv" --kind "$kind" >/dev/null
-done
-"$HAVEN" keygen --out "$WORK/commissioner" >/dev/null
+reporting_vault "$N"
 
 measure() {
   local label="$1"; shift

@@ -29,7 +29,7 @@ enum NoteEditor {
   /// Lets the worker edit `initial` and returns what they saved (trailing newlines trimmed).
   /// Nothing is returned for an editor that failed or a text left empty: the caller records nothing.
   static func edit(_ initial: String, what: String, allowDiskTemp: Bool) throws -> String {
-    removeStale()
+    removeStale(under: [NSTemporaryDirectory()])
     let directory = try makePrivateDirectory(allowDiskTemp: allowDiskTemp)
     defer { wipe(directory: directory) }
     let file = directory + "/notes-\(randomName()).txt"
@@ -194,9 +194,11 @@ enum NoteEditor {
   }
 
   /// Wipes edit directories of this user left by a haven that was killed mid-edit (its process
-  /// is gone). Runs at every start, so the worst case is notes in memory until the next command.
-  static func removeStale() {
-    for root in candidateRoots + [NSTemporaryDirectory()] {
+  /// is gone). The memory-backed roots are swept at every start, so the worst case is notes in
+  /// memory until the next command; the disk temporary directory (large, and used only with
+  /// `--allow-disk-temp`) only before the next edit.
+  static func removeStale(under roots: [String] = candidateRoots) {
+    for root in roots {
       guard let names = try? FileManager.default.contentsOfDirectory(atPath: root) else { continue }
       for name in names where name.hasPrefix(directoryPrefix) {
         let path = (root.hasSuffix("/") ? root : root + "/") + name

@@ -8,6 +8,11 @@ import HavenVault
 struct NotesInput: ParsableArguments {
   static let byteLimit = FieldText.Kind.longText.byteLimit
 
+  /// The help of the commands whose point is the notes (`session edit`, `survivor notes`).
+  static let editorDiscussion =
+    "With no option, opens $VISUAL or $EDITOR (else nano, else vi) on the current notes in a private, memory-backed "
+    + "directory that is wiped when the editor exits. An editor that fails, or notes left empty, change nothing."
+
   @Option(
     name: .long,
     help: ArgumentHelp("'-': read the notes from standard input (type them, then Ctrl-D).", valueName: "-"))

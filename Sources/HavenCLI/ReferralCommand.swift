@@ -132,9 +132,7 @@ struct SupportSessionCommand: ParsableCommand {
   struct Edit: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Write or change a session's notes in your editor, kept in memory (or from standard input).",
-      discussion:
-        "With no option, opens $VISUAL or $EDITOR (else nano, else vi) on the session's notes in a private, memory-backed "
-        + "directory that is wiped when the editor exits. An editor that fails, or notes left empty, change nothing.")
+      discussion: NotesInput.editorDiscussion)
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The session's id (from 'haven session list').") var id: Int64
     @OptionGroup var notes: NotesInput

@@ -79,9 +79,7 @@ struct SurvivorCommand: ParsableCommand {
   struct Notes: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Write or change a survivor's notes in your editor, kept in memory (or from standard input).",
-      discussion:
-        "With no option, opens $VISUAL or $EDITOR (else nano, else vi) on the current notes in a private, memory-backed "
-        + "directory that is wiped when the editor exits. An editor that fails, or notes left empty, change nothing.")
+      discussion: NotesInput.editorDiscussion)
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The survivor's reference.") var reference: String
     @OptionGroup var input: NotesInput

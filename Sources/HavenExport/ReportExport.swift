@@ -20,13 +20,12 @@ public enum ReportExport {
       report.revision = release.release.revision
       report.replaces = replaced
     }
-    var parameters = [
+    // A released report has no service or pathway filter: the grid refused one above.
+    let parameters = [
       "from": period.from.description, "to": period.to.description, "threshold": String(rules.threshold),
       "method": report.method.rawValue, "maximum-adjustment": String(report.maximumNoise),
       "revision": String(release.release.revision),
     ]
-    if let service = filter.service { parameters["service"] = service }
-    if let pathway = filter.pathway { parameters["pathway"] = pathway.rawValue }
     let request = ExportSigner.Request(
       kind: "report", title: report.title, parameters: parameters, consent: consent,
       disclosureNotes: report.notes + (report.revision > 0 ? [revisionStatement(report)] : []),

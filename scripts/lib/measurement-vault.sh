@@ -26,3 +26,16 @@ for district in Barnsley:E08000016 Doncaster:E08000017 Rotherham:E08000018 Sheff
   as ada admin district add "${district%%:*}" --code "${district##*:}" >/dev/null
 done
 as mira worker status >/dev/null   # first unlock of a member: generates both team keys
+
+# A reporting user (rita), N synthetic survivors with their referrals, sessions, outcomes and
+# consents imported by mira, and a commissioner's key pair: what the report measurements need.
+reporting_vault() {
+  printf 'measurement reporting passphrase\n' > "$WORK/rita.pw"
+  as ada admin user add rita --role reporting --new-passphrase-file "$WORK/rita.pw" >/dev/null
+  as ada admin recovery deliver --recovery-key-file "$WORK/rk" >/dev/null
+  "$SYNTH" --out "$WORK/data" --survivors "$1" >/dev/null
+  for kind in survivors referrals sessions outcomes consents; do
+    as mira worker import "$WORK/data/$kind.csv" --kind "$kind" >/dev/null
+  done
+  "$HAVEN" keygen --out "$WORK/commissioner" >/dev/null
+}

@@ -6,13 +6,10 @@ import GRDB
 /// records known to relate to child sexual abuse be kept long enough for survivors to seek them
 /// decades later; 75 years is the period commonly cited (docs/consent.md).
 enum RetentionPolicy {
-  static let settingName = "retention_years"
-  static let defaultYears = 75
+  static let setting = WholeNumberSetting(
+    name: "retention_years", defaultValue: 75, allowed: 1...200, what: "retention", unit: "years")
 
-  static func years(_ db: Database) throws -> Int {
-    try String.fetchOne(db, sql: "SELECT value FROM vault_settings WHERE name = ?", arguments: [settingName]).flatMap(Int.init)
-      ?? defaultYears
-  }
+  static func years(_ db: Database) throws -> Int { try setting.value(db) }
 }
 
 extension VaultSession {
@@ -34,16 +31,7 @@ extension VaultSession {
   }
 
   /// Sets the retention period in years (admin).
-  public func setRetentionYears(_ years: Int) throws(VaultError) {
-    try authorize(.manageUsers, action: .settingsChange, target: "setting:\(RetentionPolicy.settingName)")
-    guard (1...200).contains(years) else { throw .invalidArgument("retention must be between 1 and 200 years") }
-    try transaction { db in
-      try db.execute(
-        sql: "INSERT INTO vault_settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-        arguments: [RetentionPolicy.settingName, String(years)])
-      try record(db, action: .settingsChange, target: "setting:\(RetentionPolicy.settingName)", detail: String(years))
-    }
-  }
+  public func setRetentionYears(_ years: Int) throws(VaultError) { try change(RetentionPolicy.setting, to: years) }
 
   /// Survivors whose last activity (any record of theirs created or changed) is older than the
   /// retention period. Needs no case key: it reads only plaintext timestamps (admin).
