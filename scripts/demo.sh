@@ -55,6 +55,8 @@ done
 for district in Barnsley:E08000016 Doncaster:E08000017 Rotherham:E08000018 Sheffield:E08000019 Leeds:E08000035; do
   as ada district add "${district%%:*}" --code "${district##*:}" >/dev/null
 done
+# The caseload measures waiting referrals against each service's targets (unset: 7 and 28 days).
+as ada service targets trauma-service --triage-days 5 --allocation-days 21 >/dev/null
 as ada service list
 as ada team list
 
@@ -82,6 +84,9 @@ for kind in survivors referrals sessions outcomes consents; do
   as mira import "$DEMO/spreadsheets/$kind.csv" --kind "$kind"
 done
 
+step "Mira's caseload across her two teams: what is due, most urgent first (old referrals still waiting)"
+as mira today --limit 5
+
 step "Wendy records a new referral by hand"
 REF=$(as wendy survivor add --team trauma-service --name "Testperson Harbour" --dob 2007-08-19 --gender female \
   --cohort victim-survivor --district Rotherham --phone "07700 900777")
@@ -103,11 +108,12 @@ as wendy consent show "$REF"
 
 step "Wendy's afternoon in one unlocked shell (scripted here; at a terminal it has line editing and locks when idle)"
 printf '%s\n' \
+  "today --all --limit 5" \
   "session record $REF --date 2025-04-22 --minutes 50 --kind one-to-one --attendance attended" \
   "session list $REF" \
   "survivor show HV-1999-99999" \
   "exit" | as wendy shell
-echo "(one passphrase for four commands; the refused one printed its exit code and the shell went on)"
+echo "(one passphrase for five commands, starting with what is due today; the refused one printed its exit code and the shell went on)"
 
 step "What wendy sees before contacting her: safe-contact guidance first"
 as wendy survivor show "$REF"

@@ -97,7 +97,7 @@ struct RelatedCommand: ParsableCommand {
 struct ServiceCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "service", abstract: "The receiving services referrals go to (configuration).",
-    subcommands: [Add.self, Label.self, List.self])
+    subcommands: [Add.self, Label.self, Targets.self, List.self])
 
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Add a receiving service (admin only).")
@@ -125,6 +125,21 @@ struct ServiceCommand: ParsableCommand {
     }
   }
 
+  struct Targets: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Set how long a referral to a service may wait for triage and for allocation (admin only).",
+      discussion: "The caseload lists referrals waiting longer. Unset targets are 7 days to triage, 28 days to allocation.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The service's short name.") var name: String
+    @Option(name: .customLong("triage-days"), help: "Days from referral to triage.") var triageDays: Int?
+    @Option(name: .customLong("allocation-days"), help: "Days from triage to allocation.") var allocationDays: Int?
+
+    func run() throws {
+      try SessionOpener.open(global).setServiceTargets(name, triageDays: triageDays, allocationDays: allocationDays)
+      Presenter.done(global, action: "service.targets", "Targets for '\(name)' set.")
+    }
+  }
+
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List receiving services.")
     @OptionGroup var global: GlobalOptions
@@ -133,11 +148,22 @@ struct ServiceCommand: ParsableCommand {
       let services = try SessionOpener.open(global).listServices()
       if global.json {
         return Console.json(
-          services.map { ["name": $0.name, "description": $0.description ?? "", "displayName": $0.displayName ?? ""] })
+          services.map {
+            [
+              "name": $0.name, "description": $0.description ?? "", "displayName": $0.displayName ?? "",
+              "triageDays": String($0.targets.triageDays), "allocationDays": String($0.targets.allocationDays),
+            ]
+          })
       }
       Console.out(
         Presenter.table(
-          [["SERVICE", "DISPLAY NAME", "DESCRIPTION"]] + services.map { [$0.name, $0.displayName ?? "", $0.description ?? ""] }))
+          [["SERVICE", "DISPLAY NAME", "TRIAGE", "ALLOCATION", "DESCRIPTION"]]
+            + services.map {
+              [
+                $0.name, $0.displayName ?? "", "\($0.targets.triageDays) days", "\($0.targets.allocationDays) days",
+                $0.description ?? "",
+              ]
+            }))
     }
   }
 }

@@ -13,7 +13,8 @@ struct HavenCommand: ParsableCommand {
       "Exit codes: 0 ok, 64 usage, 65 data error or tampering, 66 no such vault or record, 70 internal, 73 cannot create, 74 disk full or I/O error, 75 busy (retry), 77 permission denied or wrong passphrase. See docs/cli.md.",
     version: "0.1.0",
     subcommands: [
-      InitCommand.self, StatusCommand.self, SurvivorCommand.self, ReferralCommand.self, SupportSessionCommand.self,
+      InitCommand.self, StatusCommand.self, CaseloadCommand.self, SurvivorCommand.self, ReferralCommand.self,
+      SupportSessionCommand.self,
       OutcomeCommand.self, ContactCommand.self, RelatedCommand.self, ConsentCommand.self, HoldCommand.self, RetentionCommand.self,
       ImportCommand.self, ExportCommand.self, KeygenCommand.self, BackupCommand.self, RestoreCommand.self, AuditCommand.self,
       ServiceCommand.self, DistrictCommand.self, AgencyCommand.self, ShellCommand.self,

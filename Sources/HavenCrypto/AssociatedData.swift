@@ -43,6 +43,56 @@ public enum AssociatedData {
     return Int64(bitPattern: part.reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
   }
 
+  /// Reads an encoding part by part in place, without an array per part (`decode` makes one
+  /// each): for structures read by the hundred thousand, such as caseload entries.
+  public struct Reader {
+    private let bytes: [UInt8]
+    private var index = 0
+
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    public var isAtEnd: Bool { index == bytes.count }
+
+    /// The next part's byte range within the encoding, or nil if its length runs past the end.
+    public mutating func next() -> Range<Int>? {
+      guard bytes.count - index >= 4 else { return nil }
+      let length =
+        Int(bytes[index]) << 24 | Int(bytes[index + 1]) << 16 | Int(bytes[index + 2]) << 8 | Int(bytes[index + 3])
+      guard bytes.count - index - 4 >= length else { return nil }
+      defer { index += 4 + length }
+      return index + 4..<index + 4 + length
+    }
+
+    public mutating func text() -> String? {
+      guard let range = next() else { return nil }
+      return String(validating: bytes[range], as: UTF8.self)
+    }
+
+    public mutating func integer() -> Int64? {
+      guard let range = next(), range.count == 8 else { return nil }
+      return Int64(bitPattern: bytes[range].reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+    }
+
+    /// The next part as an optional integer: `.some(nil)` when empty; nil when neither empty nor 8 bytes.
+    public mutating func optionalInteger() -> Int64?? {
+      guard let range = next() else { return nil }
+      if range.isEmpty { return .some(nil) }
+      guard range.count == 8 else { return nil }
+      return .some(Int64(bitPattern: bytes[range].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }))
+    }
+
+    /// Whether the next part is exactly `expected`'s UTF-8 (consumed either way).
+    public mutating func matches(_ expected: String) -> Bool {
+      guard let range = next() else { return false }
+      return bytes[range].elementsEqual(expected.utf8)
+    }
+
+    /// The next part's bytes, for a caller that compares them against known values.
+    public mutating func bytesOfNext() -> ArraySlice<UInt8>? {
+      next().map { bytes[$0] }
+    }
+  }
+
   private static func append(_ part: ContextPart, to output: inout [UInt8]) {
     func length(_ count: Int) {
       precondition(count <= Int(UInt32.max))

@@ -42,6 +42,12 @@ public enum BlindIndexKeyPurpose: KeyedHashPurpose {
   public static let byteCount = 32
   public static let displayName = "blind-index key"
 }
+/// Seals a team's caseload index (what is due for each of its cases); derived from a team key
+/// version, so only members read it and a rotation leaves a removed member's copy behind.
+public enum CaseloadKeyPurpose: AEADKeyPurpose {
+  public static let byteCount = 32
+  public static let displayName = "caseload key"
+}
 /// Per-record key for statistical fields, agreed with the statistics public key (see FORMAT.md).
 public enum StatisticsFieldKeyPurpose: AEADKeyPurpose {
   public static let byteCount = 32

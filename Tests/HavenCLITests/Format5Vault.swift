@@ -98,8 +98,16 @@ struct Format5Vault {
           sql: "UPDATE audit_checkpoints SET root_hash = ?, note = ? WHERE tree_size = ?",
           arguments: [Data(treeRoot), note.encoded, size])
       }
+      for trigger in try String.fetchAll(
+        db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'caseload_stale_%'")
+      {
+        try db.execute(sql: "DROP TRIGGER \(trigger)")
+      }
       try db.execute(
         sql: """
+          DROP TABLE caseload_entries;
+          ALTER TABLE services DROP COLUMN triage_target_days; ALTER TABLE services DROP COLUMN allocation_target_days;
+          DELETE FROM grdb_migrations WHERE identifier = 'v9-caseload';
           DELETE FROM audit_frontier; DELETE FROM audit_tree_state;
           ALTER TABLE audit_entries DROP COLUMN actor_salt;
           DELETE FROM key_grants WHERE key_kind = 'audit-reason';

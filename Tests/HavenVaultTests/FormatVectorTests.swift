@@ -135,4 +135,38 @@ extension FormatVectorTests {
     #expect(
       CaseKeys.statisticsKeyContext(vaultID: vaultID, survivorID: 17, keyVersion: 1) == (try bytes(wrapping, "context")))
   }
+
+  /// The entry the vector describes: survivor 17 of team 3 (key version 2) on 2026-12-03.
+  static let caseloadFacts = CaseloadFacts(
+    reference: "HV-2026-00017",
+    safeContact: SafeContact.Flags(methods: [.call: true, .voicemail: false], hasTimesOrNote: true),
+    lastContact: CalendarDate(dayNumber: 20_415),
+    referrals: [
+      .init(
+        id: 5, service: "trauma-service", status: .triaged, referredOn: CalendarDate(dayNumber: 20_380),
+        statusOn: CalendarDate(dayNumber: 20_382), endedAfterSupport: false, endOutcomeRecorded: false)
+    ],
+    closedReferralsOmitted: 1, consents: [.init(purpose: "statistics", expires: CalendarDate(dayNumber: 20_500))],
+    unnotedSessions: [.init(id: 9, date: CalendarDate(dayNumber: 20_415))])
+
+  @Test("caseload key, entry plaintext, associated data and envelope")
+  func caseloadEntry() throws {
+    let vector = try group("caseload_entry")
+    let team = try key(bytes(try group("team_key_derivation"), "team_key"), as: TeamKeyPurpose.self)
+    let caseloadKey = try team.deriveSubkey(id: 1, context: .caseload, as: CaseloadKeyPurpose.self)
+    let plaintext = Self.caseloadFacts.encoded()
+    let context = VaultSession.caseloadContext(vaultID: vaultID, survivorID: 17, teamID: 3, keyVersion: 2)
+    let nonce = try bytes(vector, "nonce")
+    let sealed = plaintext.withUnsafeBytes {
+      XChaCha20Poly1305.sealDetachedNonce(
+        $0, key: caseloadKey, nonce: nonce, associatedData: [FieldEnvelope.currentVersion] + context)
+    }
+    #expect(caseloadKey.withUnsafeBytes { Array($0) } == (try bytes(vector, "caseload_key_ctx_HVNcase1_id_1")))
+    #expect(plaintext == (try bytes(vector, "plaintext")))
+    #expect(CaseloadFacts(decoding: try bytes(vector, "plaintext")) == Self.caseloadFacts)
+    #expect(context == (try bytes(vector, "context")))
+    let envelope = try bytes(vector, "envelope")
+    #expect([FieldEnvelope.currentVersion] + nonce + sealed == envelope)
+    #expect(try FieldEnvelope.open(envelope, key: caseloadKey, context: context) == plaintext)
+  }
 }

@@ -60,6 +60,8 @@ enum CommandBenchmarks {
       ]),
     Command(name: "consent show", user: "wendy", arguments: ["consent", "show", "REF"]),
     Command(name: "consent due", user: "wendy", arguments: ["consent", "due"]),
+    // The first run builds the caseload index; the median is the warm read a worker gets each day.
+    Command(name: "caseload", user: "wendy", arguments: ["caseload"]),
     Command(name: "hold list", user: "audrey", arguments: ["hold", "list"]),
     Command(name: "user list", user: "wendy", arguments: ["user", "list"]),
     Command(name: "team list", user: "wendy", arguments: ["team", "list"]),

@@ -63,6 +63,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
   case backupCreate = "backup.create"
   case backupExpire = "backup.expire"
   case backupList = "backup.list"
+  case caseloadRead = "caseload.read"
+  case serviceTargets = "service.targets"
 }
 
 /// How an audited attempt ended.

@@ -62,7 +62,7 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
   }
 
   /// The inverse of `dayNumber` (Howard Hinnant's civil-from-days).
-  private init(dayNumber: Int) {
+  init(dayNumber: Int) {
     let z = dayNumber + 719468
     let era = (z >= 0 ? z : z - 146096) / 146097
     let dayOfEra = z - era * 146097

@@ -163,7 +163,7 @@ enum AuditReading {
   /// Actions that read case data (or, for auditors, the log).
   static let readActions: Set<String> = [
     AuditAction.survivorRead, .survivorFind, .survivorList, .referralRead, .sessionRead, .outcomeRead, .contactRead, .relatedRead,
-    .recordKeyOpen, .statisticsRead, .auditRead, .exportSubjectAccess, .exportShare,
+    .recordKeyOpen, .statisticsRead, .auditRead, .exportSubjectAccess, .exportShare, .caseloadRead,
   ].reduce(into: Set<String>()) { $0.insert($1.rawValue) }
 
   /// Before 08:00 or from 18:00 UTC, or on a Saturday or Sunday.

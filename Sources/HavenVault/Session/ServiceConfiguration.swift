@@ -7,6 +7,8 @@ public struct ServiceRecord: Sendable, Equatable {
   public let description: String?
   /// How reports name it ("Trauma Resilience Service"); the short name when not set.
   public let displayName: String?
+  /// The waiting-time targets the caseload measures its referrals against.
+  public let targets: ServiceTargets
 }
 
 extension VaultSession {
@@ -27,8 +29,11 @@ extension VaultSession {
   public func listServices() throws(VaultError) -> [ServiceRecord] {
     try transaction { db in
       try record(db, action: .serviceList)
+      let targets = try serviceTargets(db)
       return try Row.fetchAll(db, sql: "SELECT name, description, display_name FROM services ORDER BY name").map {
-        ServiceRecord(name: $0["name"], description: $0["description"], displayName: $0["display_name"])
+        ServiceRecord(
+          name: $0["name"], description: $0["description"], displayName: $0["display_name"],
+          targets: targets[$0["name"]] ?? .standard)
       }
     }
   }
@@ -51,6 +56,32 @@ extension VaultSession {
       throw VaultError.invalidArgument(
         "no service named '\(name)' (known: \(known.isEmpty ? "none; an admin adds them with 'haven service add'" : known.joined(separator: ", ")))"
       )
+    }
+  }
+}
+
+extension VaultSession {
+  /// Sets a service's waiting-time targets, which the caseload measures referrals against
+  /// (admin; audited). A target left nil keeps its current value.
+  public func setServiceTargets(_ name: String, triageDays: Int?, allocationDays: Int?) throws(VaultError) {
+    try authorize(.manageTeams, action: .serviceTargets, target: "service:\(name)")
+    for (days, what) in [(triageDays, "triage"), (allocationDays, "allocation")] {
+      if let days, !(1...365).contains(days) { throw .invalidArgument("the \(what) target must be 1 to 365 days") }
+    }
+    guard triageDays != nil || allocationDays != nil else {
+      throw .invalidArgument("give --triage-days, --allocation-days or both")
+    }
+    try transaction { db in
+      try requireService(db, name)
+      try db.execute(
+        sql: """
+          UPDATE services SET triage_target_days = coalesce(?, triage_target_days),
+            allocation_target_days = coalesce(?, allocation_target_days) WHERE name = ?
+          """, arguments: [triageDays, allocationDays, name])
+      let targets = try serviceTargets(db)[name] ?? .standard
+      try record(
+        db, action: .serviceTargets, target: "service:\(name)",
+        detail: "triage \(targets.triageDays) days, allocation \(targets.allocationDays) days")
     }
   }
 }

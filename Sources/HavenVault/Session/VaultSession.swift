@@ -24,6 +24,8 @@ public final class VaultSession: @unchecked Sendable {
   let blindIndexKeys = KeyCache<BlindIndexKeyPurpose>()
   /// One per team key version used: deriving it for every record was a measurable cost of imports.
   let recordWrappingKeys = KeyCache<RecordWrappingKeyPurpose>()
+  /// One per team: the caseload index is read whole, and sealed again whenever a case changed.
+  let caseloadKeys = KeyCache<CaseloadKeyPurpose>()
   /// The audit pseudonym of the survivor last written or read (consecutive rows of an import or a
   /// case file name the same survivor; a survivor's reference, and so the pseudonym, never changes).
   var lastSubject: (survivorID: Int64, subject: String)?

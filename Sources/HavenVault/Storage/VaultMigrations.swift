@@ -366,6 +366,58 @@ enum VaultMigrations {
           UPDATE vault_meta SET format_version = 8;
           """)
     }
+    migrator.registerMigration("v9-caseload") { db in
+      // The caseload index (docs/FORMAT.md, "Caseload index"): one sealed entry per survivor
+      // under a key derived from the team key. The triggers delete a survivor's entry in the
+      // same transaction as any change to their case, so an entry is never stale, only missing;
+      // the next caseload read rebuilds it. Clustered by team, so a team's caseload is read from
+      // contiguous pages. Services gain their waiting-time targets.
+      var sql = """
+        CREATE TABLE caseload_entries (
+          team_id INTEGER NOT NULL REFERENCES teams(id),
+          survivor_id INTEGER NOT NULL REFERENCES survivors(id) ON DELETE CASCADE,
+          team_key_version INTEGER NOT NULL,
+          facts BLOB NOT NULL,
+          PRIMARY KEY (team_id, survivor_id)
+        ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX caseload_entries_survivor ON caseload_entries(survivor_id);
+        ALTER TABLE services ADD COLUMN triage_target_days INTEGER;
+        ALTER TABLE services ADD COLUMN allocation_target_days INTEGER;
+        CREATE TRIGGER caseload_stale_survivor_update AFTER UPDATE ON survivors BEGIN
+          DELETE FROM caseload_entries WHERE survivor_id IN (OLD.id, NEW.id);
+        END;
+        CREATE TRIGGER caseload_stale_survivor_delete AFTER DELETE ON survivors BEGIN
+          DELETE FROM caseload_entries WHERE survivor_id = OLD.id;
+        END;
+
+        """
+      for table in ["referrals", "support_sessions", "outcome_assessments", "consent_events"] {
+        sql += """
+          CREATE TRIGGER caseload_stale_\(table)_insert AFTER INSERT ON \(table) BEGIN
+            DELETE FROM caseload_entries WHERE survivor_id = NEW.survivor_id;
+          END;
+          CREATE TRIGGER caseload_stale_\(table)_update AFTER UPDATE ON \(table) BEGIN
+            DELETE FROM caseload_entries WHERE survivor_id IN (OLD.survivor_id, NEW.survivor_id);
+          END;
+          CREATE TRIGGER caseload_stale_\(table)_delete AFTER DELETE ON \(table) BEGIN
+            DELETE FROM caseload_entries WHERE survivor_id = OLD.survivor_id;
+          END;
+
+          """
+      }
+      for (event, rows) in [
+        ("insert", "NEW.referral_id"), ("update", "OLD.referral_id, NEW.referral_id"), ("delete", "OLD.referral_id"),
+      ] {
+        sql += """
+          CREATE TRIGGER caseload_stale_referral_events_\(event) AFTER \(event.uppercased()) ON referral_events BEGIN
+            DELETE FROM caseload_entries WHERE survivor_id IN (SELECT survivor_id FROM referrals WHERE id IN (\(rows)));
+          END;
+
+          """
+      }
+      sql += "UPDATE vault_meta SET format_version = 9;"
+      try db.execute(sql: sql)
+    }
     return migrator
   }
 }
