@@ -84,6 +84,9 @@ for kind in survivors referrals sessions outcomes consents; do
   as mira import "$DEMO/spreadsheets/$kind.csv" --kind "$kind"
 done
 
+step "Mira runs the survivors import again by mistake: every row is recognised, nothing is created twice"
+as mira import "$DEMO/spreadsheets/survivors.csv" --kind survivors
+
 step "Mira's caseload across her two teams: what is due, most urgent first (old referrals still waiting)"
 as mira today --limit 5
 

@@ -13,6 +13,15 @@ extension Attendance: ExpressibleByArgument {}
 extension OutcomeStage: ExpressibleByArgument {}
 extension Relationship: ExpressibleByArgument {}
 
+extension ExpressibleByArgument where Self: CaseTerm {
+  /// Any case, spaces or underscores for hyphens, and the list's built-in aliases ("self" for
+  /// self-referral), as in import files.
+  public init?(argument: String) {
+    guard let term = try? Self.parse(argument, field: "value") else { return nil }
+    self = term
+  }
+}
+
 /// Yes or no, for safe-contact methods.
 enum YesNo: String, ExpressibleByArgument, CaseIterable {
   case yes, no

@@ -3,7 +3,8 @@ import HavenVault
 
 struct ConfigCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "config", abstract: "Vault settings (admin).", subcommands: [BreakGlass.self, ShellIdle.self, Show.self])
+    commandName: "config", abstract: "Vault settings (admin).",
+    subcommands: [BreakGlass.self, ShellIdle.self, OutcomeScaleSetting.self, Show.self])
 
   struct BreakGlass: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,6 +42,22 @@ struct ConfigCommand: ParsableCommand {
     }
   }
 
+  struct OutcomeScaleSetting: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "outcome-scale",
+      abstract: "Declare the scale outcome ratings are given on: LOW-HIGH, from 0 or 1 to 4-10 (default 1-10).",
+      discussion: "Higher is better on every scale. Once ratings are recorded the scale can only widen (e.g. 1-10 to 0-10).")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "e.g. 0-10") var scale: String
+
+    func run() throws {
+      let parsed = try OutcomeScale(parsing: scale)
+      try SessionOpener.open(global).setOutcomeScale(parsed)
+      Presenter.done(
+        global, action: "config.outcome-scale", "Outcomes are rated from \(parsed.lowest) (worst) to \(parsed.highest) (best).")
+    }
+  }
+
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show vault settings.")
     @OptionGroup var global: GlobalOptions
@@ -48,16 +65,19 @@ struct ConfigCommand: ParsableCommand {
     struct Settings: Encodable {
       let breakGlassRoles: [String]
       let shellIdleMinutes: Int
+      let outcomeScale: String
     }
 
     func run() throws {
       let session = try SessionOpener.open(global)
       let settings = Settings(
-        breakGlassRoles: try session.breakGlassRoles().map(\.rawValue), shellIdleMinutes: try session.shellIdleMinutes())
+        breakGlassRoles: try session.breakGlassRoles().map(\.rawValue), shellIdleMinutes: try session.shellIdleMinutes(),
+        outcomeScale: try session.outcomeScale().description)
       if global.json { return Console.json(settings) }
       Console.out(
         "break-glass roles: \(settings.breakGlassRoles.isEmpty ? "none" : settings.breakGlassRoles.joined(separator: ", "))")
       Console.out("shell idle lock:   \(settings.shellIdleMinutes) minutes")
+      Console.out("outcome scale:     \(settings.outcomeScale) (higher is better)")
     }
   }
 }

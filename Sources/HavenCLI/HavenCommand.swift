@@ -17,7 +17,7 @@ struct HavenCommand: ParsableCommand {
       SupportSessionCommand.self,
       OutcomeCommand.self, ContactCommand.self, RelatedCommand.self, ConsentCommand.self, HoldCommand.self, RetentionCommand.self,
       ImportCommand.self, ExportCommand.self, KeygenCommand.self, BackupCommand.self, RestoreCommand.self, AuditCommand.self,
-      ServiceCommand.self, DistrictCommand.self, AgencyCommand.self, ShellCommand.self,
+      ServiceCommand.self, DistrictCommand.self, AgencyCommand.self, VocabularyCommand.self, ShellCommand.self,
       ConfigCommand.self,
       UserCommand.self,
       TeamCommand.self,

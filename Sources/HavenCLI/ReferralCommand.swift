@@ -170,10 +170,11 @@ struct OutcomeCommand: ParsableCommand {
     @Argument(help: "The survivor's reference.") var reference: String
     @Option(name: .long, help: "start or end (asked on a terminal).") var stage: OutcomeStage?
     @Option(name: .long, help: "Date, YYYY-MM-DD (asked on a terminal; default today).") var date: String?
-    @Option(name: .long, help: "Mental health and wellbeing, 1-10.") var wellbeing: Int?
-    @Option(name: .customLong("self"), help: "Feelings and thoughts about themselves, 1-10.") var selfRegard: Int?
-    @Option(name: .long, help: "Effect of the trauma, 1-10.") var trauma: Int?
-    @Option(name: .long, help: "Relationship with family and social network, 1-10.") var relationships: Int?
+    @Option(name: .long, help: "Mental health and wellbeing, on the vault's outcome scale (1-10 unless configured).")
+    var wellbeing: Int?
+    @Option(name: .customLong("self"), help: "Feelings and thoughts about themselves, on the outcome scale.") var selfRegard: Int?
+    @Option(name: .long, help: "Effect of the trauma, on the outcome scale.") var trauma: Int?
+    @Option(name: .long, help: "Relationship with family and social network, on the outcome scale.") var relationships: Int?
     @OptionGroup var referral: ReferralLinkOption
 
     func run() throws {
@@ -193,15 +194,16 @@ struct OutcomeCommand: ParsableCommand {
       let date = try GuidedPrompt.value(
         date, option: "--date", question: "Date of the ratings (YYYY-MM-DD)", default: CalendarDate.today().description
       ) { try CaseInput.date($0, field: "--date") }
+      let scale = domains.contains(where: { $0.2 == nil }) ? try vault.outcomeScale() : .standard
       if domains.contains(where: { $0.2 == nil }) {
-        Console.note("Each rating is from 1 (worst) to 10 (best), as the survivor gave it.")
+        Console.note("Each rating is from \(scale.lowest) (worst) to \(scale.highest) (best), as the survivor gave it.")
       }
       var ratings: [OutcomeDomain: Int] = [:]
       for (domain, option, given, question) in domains {
-        ratings[domain] = try GuidedPrompt.value(given.map(String.init), option: option, question: question + " (1-10)") {
+        ratings[domain] = try GuidedPrompt.value(given.map(String.init), option: option, question: question + " (\(scale))") {
           text in
-          guard let value = Int(text), (1...10).contains(value) else {
-            throw VaultError.invalidArgument("a rating is a whole number from 1 to 10")
+          guard let value = Int(text), scale.range.contains(value) else {
+            throw VaultError.invalidArgument("a rating is a whole number from \(scale.lowest) to \(scale.highest)")
           }
           return value
         }

@@ -33,6 +33,7 @@ public struct ReportLabels: Sendable, Equatable {
     case .adultSocialCare: "Adult social care"
     case .voluntarySector: "Voluntary sector"
     case .other: "Other"
+    case .traumaService: "The trauma service itself"
     }
   }
 

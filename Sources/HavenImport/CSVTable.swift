@@ -7,6 +7,8 @@ import HavenVault
 /// that is not UTF-8) are reported by row and column, never with the cell's content.
 struct CSVTable {
   let rows: [(number: Int, cells: [String: String])]
+  /// The file's SHA-256 (hex), by which a second import of the same file is recognised.
+  let fingerprint: String
 
   /// An import file is at most 256 MiB, and one row of it at most 2 MiB (a note may be 1 MiB and
   /// every other field 1 KiB: docs/records.md): both are checked on the raw bytes, the file's
@@ -32,6 +34,7 @@ struct CSVTable {
     }
     // Checked here, whole, because the library reports the normal end of a stream on Linux as an
     // error and so cannot be asked whether decoding failed.
+    fingerprint = ImportRun.fingerprint(of: [UInt8](data))
     guard !data.isEmpty else {
       throw .rejected([ImportProblem(row: 0, column: "-", reason: "the file is empty (not even a header row)")])
     }

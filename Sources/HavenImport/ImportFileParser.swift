@@ -4,25 +4,37 @@ import HavenVault
 /// Turns an import file into a typed batch, checking every cell first. Every problem in the file
 /// is collected (not just the first), and none of them quotes the cell, which may hold a name.
 public enum ImportFileParser {
-  public static func parse(path: String, kind: ImportKind) throws(ImportFailure) -> ImportBatch {
+  /// `vocabulary`: the vault's configured aliases and outcome scale (the built-in lists and the
+  /// 1-10 scale when not given).
+  public static func parse(
+    path: String, kind: ImportKind, vocabulary: ConfiguredVocabulary = ConfiguredVocabulary()
+  ) throws(ImportFailure) -> ImportBatch {
+    try parseFile(path: path, kind: kind, vocabulary: vocabulary).batch
+  }
+
+  /// As `parse`, with the file's fingerprint (SHA-256, hex) for `ImportOptions.fingerprint`.
+  public static func parseFile(
+    path: String, kind: ImportKind, vocabulary: ConfiguredVocabulary = ConfiguredVocabulary()
+  ) throws(ImportFailure) -> (batch: ImportBatch, fingerprint: String) {
     let table = try CSVTable(path: path, kind: kind)
     var problems: [ImportProblem] = []
     let batch: ImportBatch
     switch kind {
-    case .survivors: batch = .survivors(table.rows.compactMap { row in parseRow(row, &problems, survivor) })
-    case .referrals: batch = .referrals(table.rows.compactMap { row in parseRow(row, &problems, referral) })
-    case .sessions: batch = .sessions(table.rows.compactMap { row in parseRow(row, &problems, session) })
-    case .outcomes: batch = .outcomes(table.rows.compactMap { row in parseRow(row, &problems, outcome) })
-    case .consents: batch = .consents(table.rows.compactMap { row in parseRow(row, &problems, consent) })
+    case .survivors: batch = .survivors(table.rows.compactMap { row in parseRow(row, vocabulary, &problems, survivor) })
+    case .referrals: batch = .referrals(table.rows.compactMap { row in parseRow(row, vocabulary, &problems, referral) })
+    case .sessions: batch = .sessions(table.rows.compactMap { row in parseRow(row, vocabulary, &problems, session) })
+    case .outcomes: batch = .outcomes(table.rows.compactMap { row in parseRow(row, vocabulary, &problems, outcome) })
+    case .consents: batch = .consents(table.rows.compactMap { row in parseRow(row, vocabulary, &problems, consent) })
     }
     guard problems.isEmpty else { throw .rejected(problems) }
-    return batch
+    return (batch, table.fingerprint)
   }
 
   private static func parseRow<Value>(
-    _ row: (number: Int, cells: [String: String]), _ problems: inout [ImportProblem], _ parse: (inout RowReader) -> Value?
+    _ row: (number: Int, cells: [String: String]), _ vocabulary: ConfiguredVocabulary, _ problems: inout [ImportProblem],
+    _ parse: (inout RowReader) -> Value?
   ) -> ImportedRow<Value>? {
-    var reader = RowReader(number: row.number, cells: row.cells)
+    var reader = RowReader(number: row.number, cells: row.cells, vocabulary: vocabulary)
     let value = parse(&reader)
     problems += reader.problems
     guard reader.problems.isEmpty, let value else { return nil }
@@ -60,7 +72,10 @@ public enum ImportFileParser {
     let service = row.required("service")
     var changes: [ReferralStatusChange] = []
     /// One later step of the history: its date column, and the columns that only make sense with it.
-    func step(_ status: ReferralStatus, _ column: String, serviceColumn: String? = nil, reasonColumn: String? = nil) {
+    func step<Reason: CaseTerm>(
+      _ status: ReferralStatus, _ column: String, serviceColumn: String? = nil, reasonColumn: String? = nil,
+      reasons: Reason.Type = ClosureReason.self
+    ) {
       guard let date = row.date(column) else {
         for extra in [serviceColumn, reasonColumn].compactMap({ $0 }) where row.optional(extra) != nil {
           row.problem(column, "is needed when \(extra) is given")
@@ -71,13 +86,17 @@ public enum ImportFileParser {
         changes.append(
           try ReferralStatusChange(
             status: status, date: date, service: serviceColumn.flatMap { row.optional($0) },
-            reason: reasonColumn.flatMap { row.optional($0) }))
+            reason: try reasonColumn.flatMap { row.optional($0) }.map { text throws(VaultError) in
+              try row.vocabulary.term(text, Reason.self, field: reasonColumn ?? column).rawValue
+            }))
       } catch {
         row.problem(reasonColumn ?? column, error.message)
       }
     }
     step(.triaged, "triaged_on")
-    step(.allocated, "allocated_on", serviceColumn: "allocated_service", reasonColumn: "allocation_reason")
+    step(
+      .allocated, "allocated_on", serviceColumn: "allocated_service", reasonColumn: "allocation_reason",
+      reasons: AllocationReason.self)
     step(.engaged, "engaged_on")
     step(.closed, "closed_on", reasonColumn: "closure_reason")
     guard let survivor, let date, let type, let pathway, let service else { return nil }
@@ -109,7 +128,8 @@ public enum ImportFileParser {
     let date = row.requiredDate("date")
     var ratings: [OutcomeDomain: Int] = [:]
     for domain in OutcomeDomain.allCases {
-      ratings[domain] = row.integer(domain.rawValue, in: OutcomeScale.range)
+      ratings[domain] = row.integer(
+        domain.rawValue, in: row.vocabulary.outcomeScale.range, scale: "this vault's outcome scale (haven config outcome-scale)")
     }
     guard let survivor, let stage, let date, ratings.count == OutcomeDomain.allCases.count,
       let assessment = try? NewOutcomeAssessment(
@@ -144,6 +164,7 @@ public enum ImportFileParser {
 struct RowReader {
   let number: Int
   let cells: [String: String]
+  let vocabulary: ConfiguredVocabulary
   var problems: [ImportProblem] = []
 
   mutating func problem(_ column: String, _ reason: String) {
@@ -188,8 +209,10 @@ struct RowReader {
 
   mutating func term<T: CaseTerm>(_ column: String, _: T.Type) -> T? {
     guard let value = cells[column] else { return nil }
-    guard let term = try? T.parse(value, field: column) else {
-      problem(column, "must be one of: \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+    guard let term = try? vocabulary.term(value, T.self, field: column) else {
+      problem(
+        column,
+        "must be one of: \(T.allCases.map(\.rawValue).joined(separator: ", ")) (or a spelling 'haven vocabulary list' shows)")
       return nil
     }
     return term
@@ -203,13 +226,13 @@ struct RowReader {
     return term(column, type)
   }
 
-  mutating func integer(_ column: String, in range: ClosedRange<Int>) -> Int? {
+  mutating func integer(_ column: String, in range: ClosedRange<Int>, scale: String? = nil) -> Int? {
     guard let value = cells[column] else {
       problem(column, "is required")
       return nil
     }
     guard let number = Int(value), range.contains(number) else {
-      problem(column, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+      problem(column, "must be a whole number from \(range.lowerBound) to \(range.upperBound)\(scale.map { ", \($0)" } ?? "")")
       return nil
     }
     return number

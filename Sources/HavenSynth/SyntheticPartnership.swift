@@ -79,8 +79,13 @@ struct SyntheticPartnership {
       counts.survivors += 1
       consents += try writeConsents(consentFile, survivor: id, index: index, on: start)
       let referralCount = random.chance(0.12) ? 2 : 1
+      var referralDays: Set<CalendarDate> = []
+      var sessionDays: Set<CalendarDate> = []
+      var outcomeDays: Set<String> = []
       for _ in 0..<referralCount {
-        let referred = date(start, plus: Int.random(in: 0..<(days - 30), using: &random))
+        var referred = date(start, plus: Int.random(in: 0..<(days - 30), using: &random))
+        // Two referrals of one person on one day to one service would read as a repeated row.
+        while !referralDays.insert(referred).inserted { referred = date(referred, plus: 1) }
         counts.referrals += 1
         var steps: [String: String] = [:]
         var current = referred
@@ -130,8 +135,7 @@ struct SyntheticPartnership {
         let lastDay = (try? CalendarDate(parsing: steps["closed_on"] ?? "")) ?? end
         var sessionDay = engagedOn
         while sessionDay <= lastDay {
-          counts.sessions += 1
-          try sessionFile.row([
+          let row = [
             id, sessionDay.description, String(random.pick([(50, 60), (60, 20), (90, 10), (30, 10)])),
             random.pick([
               (SessionKind.oneToOne.rawValue, 70), (SessionKind.phone.rawValue, 12), (SessionKind.group.rawValue, 8),
@@ -141,18 +145,28 @@ struct SyntheticPartnership {
               (Attendance.attended.rawValue, 80), (Attendance.didNotAttend.rawValue, 12), (Attendance.cancelled.rawValue, 8),
             ]),
             random.chance(0.2) ? "Synthetic session note" : "",
-          ])
+          ]
+          // One session a day per person: two episodes' sessions on one day would read as a
+          // repeated row to an import (docs/import.md). The draws above are made either way.
+          if sessionDays.insert(sessionDay).inserted {
+            counts.sessions += 1
+            try sessionFile.row(row)
+          }
           sessionDay = date(sessionDay, plus: Int.random(in: 7...14, using: &random))
         }
         let startRatings = (0..<4).map { _ in Int.random(in: 2...6, using: &random) }
-        try outcomeFile.row([id, "start", engagedOn.description] + startRatings.map(String.init))
-        counts.outcomes += 1
+        if outcomeDays.insert("start \(engagedOn)").inserted {
+          try outcomeFile.row([id, "start", engagedOn.description] + startRatings.map(String.init))
+          counts.outcomes += 1
+        }
         if closedPlanned, let closedOn = steps["closed_on"] {
           let endRatings = startRatings.map {
             min(10, max(1, $0 + random.pick([(-1, 10), (0, 20), (1, 25), (2, 25), (3, 15), (4, 5)])))
           }
-          try outcomeFile.row([id, "end", closedOn] + endRatings.map(String.init))
-          counts.outcomes += 1
+          if outcomeDays.insert("end \(closedOn)").inserted {
+            try outcomeFile.row([id, "end", closedOn] + endRatings.map(String.init))
+            counts.outcomes += 1
+          }
         }
       }
     }

@@ -105,6 +105,8 @@ struct Format5Vault {
       }
       try db.execute(
         sql: """
+          DROP TABLE import_runs; DROP TABLE vocabulary_aliases;
+          DELETE FROM grdb_migrations WHERE identifier = 'v10-import-runs';
           DROP TABLE caseload_entries;
           ALTER TABLE services DROP COLUMN triage_target_days; ALTER TABLE services DROP COLUMN allocation_target_days;
           DELETE FROM grdb_migrations WHERE identifier = 'v9-caseload';

@@ -134,7 +134,7 @@ struct ImportCommandTests {
     let file = try write(cli, "two.csv", "team,name\ntrauma-service,Testperson One\ntrauma-service,Testperson Two\n")
     let result = try cli.asUser("wendy", ["import", file, "--kind", "survivors"])
     #expect(result.status == 0, "\(result.stderr)")
-    #expect(result.stderr.contains("the 2 survivors have no consent recorded yet, so no report counts them"))
+    #expect(result.stderr.contains("the 2 new survivors have no consent recorded yet, so no report counts them"))
     let help = try cli.run(["import", "--help"])
     #expect(help.stdout.contains("consents"))
   }

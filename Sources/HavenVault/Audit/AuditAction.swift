@@ -65,6 +65,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
   case backupList = "backup.list"
   case caseloadRead = "caseload.read"
   case serviceTargets = "service.targets"
+  case outcomeUpdate = "outcome.update"
 }
 
 /// How an audited attempt ended.

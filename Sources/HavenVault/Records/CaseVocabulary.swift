@@ -1,16 +1,41 @@
 /// The closed lists the partnership reports on. Raw values are what the CLI accepts, what CSV
 /// imports contain and what is encrypted; never rename one (docs/records.md lists them).
-public protocol CaseTerm: RawRepresentable, CaseIterable, Sendable, Hashable, Codable where RawValue == String {}
+public protocol CaseTerm: RawRepresentable, CaseIterable, Sendable, Hashable, Codable where RawValue == String {
+  /// Common spellings real spreadsheets use for a term, normalised as `CaseTerm.normalize` does
+  /// ("self" for self-referral). An admin adds more per vault (`haven vocabulary alias`).
+  static var builtInAliases: [String: Self] { get }
+}
 
 extension CaseTerm {
-  /// Parses a term, or explains what is accepted.
-  public static func parse(_ text: String, field: String) throws(VaultError) -> Self {
-    if let exact = Self(rawValue: text) { return exact }  // stored values are already canonical
-    let normalized = text.trimmingCharacters(in: .whitespaces).lowercased()
-    guard let value = Self(rawValue: normalized) else {
-      throw .invalidArgument("\(field) '\(text)' is not one of: \(allCases.map(\.rawValue).joined(separator: ", "))")
+  public static var builtInAliases: [String: Self] { [:] }
+
+  /// The list's name in commands and configuration: the type's name in kebab case
+  /// (`ReferrerType` -> `referrer-type`).
+  public static var listName: String {
+    var name = ""
+    for character in String(describing: Self.self) {
+      if character.isUppercase, !name.isEmpty { name.append("-") }
+      name.append(character.lowercased())
     }
-    return value
+    return name
+  }
+
+  /// Lowercased, trimmed, with runs of spaces and underscores as one hyphen: "Self Referral",
+  /// "self_referral" and "self-referral" are one spelling.
+  public static func normalize(_ text: String) -> String {
+    text.trimmingCharacters(in: .whitespaces).lowercased()
+      .split(whereSeparator: { $0 == " " || $0 == "_" || $0 == "\t" }).joined(separator: "-")
+  }
+
+  /// Parses a term, or explains what is accepted. `aliases` are a vault's configured spellings
+  /// (normalised alias -> term), tried after the term itself and the built-in aliases.
+  public static func parse(_ text: String, field: String, aliases: [String: String] = [:]) throws(VaultError) -> Self {
+    if let exact = Self(rawValue: text) { return exact }  // stored values are already canonical
+    let normalized = normalize(text)
+    if let value = Self(rawValue: normalized) ?? builtInAliases[normalized] ?? aliases[normalized].flatMap(Self.init) {
+      return value
+    }
+    throw .invalidArgument("\(field) '\(text)' is not one of: \(allCases.map(\.rawValue).joined(separator: ", "))")
   }
 }
 
@@ -67,6 +92,17 @@ public enum ReferrerType: String, CaseTerm {
   case adultSocialCare = "adult-social-care"
   case voluntarySector = "voluntary-sector"
   case other
+  /// The partnership's trauma service itself, referring on to a specialist service.
+  case traumaService = "trauma-service"
+
+  public static let builtInAliases: [String: ReferrerType] = [
+    "self": .selfReferral, "self-referred": .selfReferral, "selfreferral": .selfReferral, "self-ref": .selfReferral,
+    "trs": .traumaService, "internal": .traumaService, "internal-referral": .traumaService,
+    "the-trauma-service": .traumaService, "csc": .childrensSocialCare, "children's-social-care": .childrensSocialCare,
+    "childrens-services": .childrensSocialCare, "asc": .adultSocialCare, "adult's-social-care": .adultSocialCare,
+    "national-crime-agency": .nca, "vcs": .voluntarySector, "voluntary": .voluntarySector, "charity": .voluntarySector,
+    "college": .school, "education": .school,
+  ]
 }
 
 public enum Pathway: String, CaseTerm {
@@ -76,6 +112,11 @@ public enum Pathway: String, CaseTerm {
   case stovewood
   /// A consultative referral to the trauma service.
   case trsConsultation = "trs-consultation"
+
+  public static let builtInAliases: [String: Pathway] = [
+    "postcse": .postCSE, "post-cse-support": .postCSE, "operation-stovewood": .stovewood, "op-stovewood": .stovewood,
+    "consultation": .trsConsultation, "trs-consult": .trsConsultation,
+  ]
 }
 
 /// referred -> triaged -> allocated -> engaged -> closed; closed may follow any open status.
@@ -135,9 +176,47 @@ public enum OutcomeDomain: String, CaseTerm {
   }
 }
 
-/// Ratings run from 1 (worst) to 10 (best) in every domain, so "maintained or improved" is end >= start.
-public enum OutcomeScale {
-  public static let range = 1...10
+/// The scale the four domains are rated on, declared per vault (`haven config outcome-scale`):
+/// from `lowest` (worst) to `highest` (best), 1-10 unless set; some services' scales start at 0.
+/// Higher is better on every scale Haven accepts, so "maintained or improved" is end >= start.
+public struct OutcomeScale: Sendable, Equatable, CustomStringConvertible {
+  public let lowest: Int
+  public let highest: Int
+
+  public static let standard = OutcomeScale(checkedLowest: 1, highest: 10)
+  /// Every rating any accepted scale allows: what a rating is checked against before the
+  /// vault's own scale is known.
+  public static let widest = 0...10
+
+  public init(lowest: Int, highest: Int) throws(VaultError) {
+    guard (0...1).contains(lowest), (4...10).contains(highest) else {
+      throw .invalidArgument("an outcome scale runs from 0 or 1 to a highest rating from 4 to 10 (e.g. 0-10, 1-10, 1-5)")
+    }
+    self.init(checkedLowest: lowest, highest: highest)
+  }
+
+  private init(checkedLowest lowest: Int, highest: Int) {
+    self.lowest = lowest
+    self.highest = highest
+  }
+
+  /// `LOW-HIGH`, e.g. `0-10`.
+  public init(parsing text: String) throws(VaultError) {
+    let parts = text.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard parts.count == 2, let lowest = parts[0], let highest = parts[1] else {
+      throw .invalidArgument("an outcome scale is written LOW-HIGH, e.g. 0-10")
+    }
+    try self.init(lowest: lowest, highest: highest)
+  }
+
+  public var range: ClosedRange<Int> { lowest...highest }
+  public var description: String { "\(lowest)-\(highest)" }
+
+  /// Whether a domain's end rating kept or bettered its start rating on this scale.
+  public func maintainedOrImproved(start: Int, end: Int) -> Bool { end >= start }
+
+  /// Whether `other` accepts every rating this scale does.
+  public func fits(within other: OutcomeScale) -> Bool { other.lowest <= lowest && highest <= other.highest }
 }
 
 public enum Relationship: String, CaseTerm {

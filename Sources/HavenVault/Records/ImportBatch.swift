@@ -1,3 +1,5 @@
+import HavenCrypto
+
 /// How an imported row names its survivor: a Haven reference, or the service's previous id.
 public enum SurvivorLocator: Sendable, Hashable {
   case reference(SurvivorReference)
@@ -86,9 +88,47 @@ public enum ImportBatch: Sendable {
   }
 }
 
-/// What an import wrote.
+/// How an import treats rows already in the vault, and whether it writes at all.
+public struct ImportOptions: Sendable {
+  /// Rows matching a record already in the vault but different from it update it (where the
+  /// record may change: a survivor's details, a referral's later steps, a session's notes, an
+  /// outcome's ratings); without it they are problems.
+  public var update: Bool
+  /// Check and compare everything, say what would happen, write nothing (but the audit entry).
+  public var dryRun: Bool
+  /// SHA-256 of the file, hex: a second import of the same file is recognised by it.
+  public var fingerprint: String?
+
+  public init(update: Bool = false, dryRun: Bool = false, fingerprint: String? = nil) {
+    self.update = update
+    self.dryRun = dryRun
+    self.fingerprint = fingerprint
+  }
+}
+
+/// An earlier import of the same file.
+public struct ImportRun: Sendable, Equatable {
+  public let kind: String
+  public let importedBy: String
+  public let importedAt: String
+  public let created: Int
+  public let updated: Int
+  public let unchanged: Int
+
+  /// A file's fingerprint as `import_runs` keeps it: SHA-256, lowercase hex.
+  public static func fingerprint(of bytes: [UInt8]) -> String { Hex.encode(SHA256.hash(bytes)) }
+}
+
+/// What an import wrote, or with `dryRun` would write.
 public struct ImportSummary: Sendable {
-  public let recordsWritten: Int
-  /// For a survivors file: each row's new reference, in file order.
+  public let created: Int
+  public let updated: Int
+  public let unchanged: Int
+  public let dryRun: Bool
+  /// For a survivors file: each created survivor's new reference, in file order.
   public let references: [SurvivorReference]
+  /// Earlier imports of the same file (by its hash), oldest first.
+  public let earlierRuns: [ImportRun]
+
+  public var recordsWritten: Int { dryRun ? 0 : created + updated }
 }

@@ -58,9 +58,9 @@ public struct NewOutcomeAssessment: Sendable {
   ) throws(VaultError) {
     for domain in OutcomeDomain.allCases {
       guard let rating = ratings[domain] else { throw .invalidArgument("a rating for '\(domain.rawValue)' is required") }
-      guard OutcomeScale.range.contains(rating) else {
+      guard OutcomeScale.widest.contains(rating) else {
         throw .invalidArgument(
-          "\(domain.rawValue) rating \(rating) is outside \(OutcomeScale.range.lowerBound)-\(OutcomeScale.range.upperBound)")
+          "\(domain.rawValue) rating \(rating) is outside \(OutcomeScale.widest.lowerBound)-\(OutcomeScale.widest.upperBound)")
       }
     }
     self.stage = stage

@@ -15,6 +15,7 @@ extension VaultSession {
   func insertOutcome(
     _ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ assessment: NewOutcomeAssessment
   ) throws -> Int64 {
+    try checkRatings(db, assessment.ratings)
     let referralID = try assessment.referral.map { try resolveReferral(db, row, keys, $0) }
     let id = try nextID(db, table: "outcome_assessments")
     func sealed(_ field: String, _ value: String, _ protection: FieldProtection = .statistics) -> Data? {
@@ -35,6 +36,16 @@ extension VaultSession {
     ])
     try record(db, action: .outcomeCreate, target: "outcome_assessment:\(id)", subject: try subject(db, row, keys))
     return id
+  }
+
+  /// Ratings must lie on the vault's declared scale.
+  func checkRatings(_ db: Database, _ ratings: [OutcomeDomain: Int]) throws {
+    let scale = try outcomeScale(db)
+    for domain in OutcomeDomain.allCases where !scale.range.contains(ratings[domain] ?? -1) {
+      throw VaultError.invalidArgument(
+        "\(domain.rawValue) rating \(ratings[domain] ?? -1) is outside this vault's outcome scale \(scale) "
+          + "(haven config outcome-scale)")
+    }
   }
 
   func decodeOutcomes(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [OutcomeAssessment] {

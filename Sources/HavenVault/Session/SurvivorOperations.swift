@@ -107,15 +107,23 @@ extension VaultSession {
       try change(&after)
       try after.validate()
       if after.district != before.district { after = try withCanonicalDistrict(db, after) }
-      let changed = try encodeDetails(after, keys: keys, survivorID: row.id).filter { field, _ in
-        try encodedValue(before, field) != encodedValue(after, field)
-      }
-      try SurvivorRow.update(db, id: row.id, envelopes: changed)
-      guard let team = try TeamRecord.withID(row.teamID, db) else {
-        throw VaultError.databaseDamaged("survivor \(row.id) has no team")
-      }
-      try writeIndexes(db, survivorID: row.id, team: team, reference: reference, details: after)
+      try writeChangedDetails(db, row, keys, reference: reference, before: before, after: after)
     }
+  }
+
+  /// Re-encrypts only the fields that differ, and rewrites the blind indexes.
+  func writeChangedDetails(
+    _ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, reference: SurvivorReference, before: SurvivorDetails,
+    after: SurvivorDetails
+  ) throws {
+    let changed = try encodeDetails(after, keys: keys, survivorID: row.id).filter { field, _ in
+      try encodedValue(before, field) != encodedValue(after, field)
+    }
+    try SurvivorRow.update(db, id: row.id, envelopes: changed)
+    guard let team = try TeamRecord.withID(row.teamID, db) else {
+      throw VaultError.databaseDamaged("survivor \(row.id) has no team")
+    }
+    try writeIndexes(db, survivorID: row.id, team: team, reference: reference, details: after)
   }
 
   /// Moves a survivor to another team: their record key is re-wrapped under the new team's key

@@ -418,6 +418,33 @@ enum VaultMigrations {
       sql += "UPDATE vault_meta SET format_version = 9;"
       try db.execute(sql: sql)
     }
+    migrator.registerMigration("v10-import-runs") { db in
+      // Every import, so a second import of the same file is recognised (docs/import.md), and
+      // the spellings an admin has taught the vault's closed lists (docs/records.md).
+      try db.execute(
+        sql: """
+          CREATE TABLE import_runs (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            file_sha256 TEXT NOT NULL,
+            imported_by INTEGER NOT NULL REFERENCES users(id),
+            imported_at TEXT NOT NULL,
+            created INTEGER NOT NULL,
+            updated INTEGER NOT NULL,
+            unchanged INTEGER NOT NULL
+          );
+          CREATE INDEX import_runs_file ON import_runs(file_sha256);
+          CREATE TABLE vocabulary_aliases (
+            list TEXT NOT NULL,
+            alias TEXT NOT NULL,
+            term TEXT NOT NULL,
+            added_by INTEGER NOT NULL REFERENCES users(id),
+            added_at TEXT NOT NULL,
+            PRIMARY KEY (list, alias)
+          );
+          UPDATE vault_meta SET format_version = 10;
+          """)
+    }
     return migrator
   }
 }
