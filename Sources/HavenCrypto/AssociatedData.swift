@@ -47,18 +47,24 @@ public enum AssociatedData {
   /// each): for structures read by the hundred thousand, such as caseload entries.
   public struct Reader {
     private let bytes: [UInt8]
-    private var index = 0
+    private var index: Int
+    private let end: Int
 
-    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+    /// Reads `bytes`, or only `range` of them (one part of a larger encoding, read in place).
+    public init(_ bytes: [UInt8], range: Range<Int>? = nil) {
+      self.bytes = bytes
+      index = range?.lowerBound ?? 0
+      end = range?.upperBound ?? bytes.count
+    }
 
-    public var isAtEnd: Bool { index == bytes.count }
+    public var isAtEnd: Bool { index == end }
 
     /// The next part's byte range within the encoding, or nil if its length runs past the end.
     public mutating func next() -> Range<Int>? {
-      guard bytes.count - index >= 4 else { return nil }
+      guard end - index >= 4 else { return nil }
       let length =
         Int(bytes[index]) << 24 | Int(bytes[index + 1]) << 16 | Int(bytes[index + 2]) << 8 | Int(bytes[index + 3])
-      guard bytes.count - index - 4 >= length else { return nil }
+      guard end - index - 4 >= length else { return nil }
       defer { index += 4 + length }
       return index + 4..<index + 4 + length
     }

@@ -99,7 +99,7 @@ struct Format5Vault {
           arguments: [Data(treeRoot), note.encoded, size])
       }
       for trigger in try String.fetchAll(
-        db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'caseload_stale_%'")
+        db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'caseload_%'")
       {
         try db.execute(sql: "DROP TRIGGER \(trigger)")
       }
@@ -107,7 +107,7 @@ struct Format5Vault {
         sql: """
           DROP TABLE import_runs; DROP TABLE vocabulary_aliases;
           DELETE FROM grdb_migrations WHERE identifier = 'v10-import-runs';
-          DROP TABLE caseload_entries;
+          DROP TABLE caseload_buckets; DROP TABLE caseload_entries;
           ALTER TABLE services DROP COLUMN triage_target_days; ALTER TABLE services DROP COLUMN allocation_target_days;
           DELETE FROM grdb_migrations WHERE identifier = 'v9-caseload';
           DELETE FROM audit_frontier; DELETE FROM audit_tree_state;

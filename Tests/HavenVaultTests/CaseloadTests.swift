@@ -144,6 +144,17 @@ struct CaseloadTests {
         arguments: [ids[1]])
     }
     #expect(throws: VaultError.self) { try fixture.unlock("wendy").caseload() }
+    _ = try fixture.unlock("wendy").caseload(CaseloadQuery(rebuild: true))
+    // A flipped byte in a bucket (64 entries sealed together, what a caseload reads).
+    try database.write { db in
+      try db.execute(sql: "UPDATE caseload_buckets SET facts = substr(facts, 1, 30) || x'00' || substr(facts, 32)")
+    }
+    #expect {
+      try fixture.unlock("wendy").caseload()
+    } throws: { error in
+      guard case VaultError.fieldAuthenticationFailed(let table, _, _) = error else { return false }
+      return table == "caseload_buckets"
+    }
     _ = second
   }
 
@@ -162,6 +173,32 @@ struct CaseloadTests {
       try Int64.fetchAll(db, sql: "SELECT DISTINCT team_key_version FROM caseload_entries")
     }
     #expect(versions == [2])
+  }
+
+  @Test("an erasure takes the survivor's entry and the bucket that held it in the same transaction")
+  func erasure() throws {
+    let fixture = try CaseRecordTests.partnership()
+    try fixture.admin().addMember(team: "trauma-service", user: "ada")
+    let wendy = try fixture.unlock("wendy")  // delivers the team key to ada
+    let erased = try Self.survivor(wendy, "Erased Example")
+    let kept = try Self.survivor(wendy, "Kept Example")
+    _ = try Self.referral(wendy, kept, on: Self.daysAgo(30))
+    _ = try wendy.caseload()
+    let database = try fixture.rawDatabase()
+    let counts = {
+      try database.read { db in
+        (
+          try Int.fetchOne(db, sql: "SELECT count(*) FROM caseload_entries") ?? -1,
+          try Int.fetchOne(db, sql: "SELECT count(*) FROM caseload_buckets") ?? -1
+        )
+      }
+    }
+    #expect(try counts() == (2, 1))
+    #expect(try fixture.admin().eraseSurvivor(erased, reason: "erasure request") == .complete)
+    #expect(try counts() == (1, 0))
+    let after = try fixture.unlock("wendy").caseload()
+    #expect(after.cases.map(\.reference) == [kept] && after.openCases == 1)
+    #expect(try counts() == (1, 1))
   }
 
   @Test("entries round-trip through their encoding, and malformed plaintext is refused")

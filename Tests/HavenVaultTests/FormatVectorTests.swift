@@ -168,5 +168,21 @@ extension FormatVectorTests {
     let envelope = try bytes(vector, "envelope")
     #expect([FieldEnvelope.currentVersion] + nonce + sealed == envelope)
     #expect(try FieldEnvelope.open(envelope, key: caseloadKey, context: context) == plaintext)
+
+    let bucketKey = try team.deriveSubkey(id: 2, context: .caseload, as: CaseloadKeyPurpose.self)
+    #expect(bucketKey.withUnsafeBytes { Array($0) } == (try bytes(vector, "bucket_key_ctx_HVNcase1_id_2")))
+    let bucketPlaintext = CaseloadBucket.encoded([(17, plaintext)])
+    #expect(bucketPlaintext == (try bytes(vector, "bucket_plaintext")))
+    let bucketContext = VaultSession.caseloadBucketContext(vaultID: vaultID, teamID: 3, bucket: 0, keyVersion: 2)
+    #expect(bucketContext == (try bytes(vector, "bucket_context")))
+    let bucketSealed = bucketPlaintext.withUnsafeBytes {
+      XChaCha20Poly1305.sealDetachedNonce(
+        $0, key: bucketKey, nonce: nonce, associatedData: [FieldEnvelope.currentVersion] + bucketContext)
+    }
+    #expect([FieldEnvelope.currentVersion] + nonce + bucketSealed == (try bytes(vector, "bucket_envelope")))
+    var visited: [(Int64, CaseloadFacts)] = []
+    #expect(CaseloadBucket.visit(bucketPlaintext, bucket: 0) { visited.append(($0, $1)) })
+    #expect(visited.count == 1 && visited.first?.0 == 17 && visited.first?.1 == Self.caseloadFacts)
+    #expect(!CaseloadBucket.visit(bucketPlaintext, bucket: 1) { _, _ in })
   }
 }

@@ -32,8 +32,8 @@ extension CaseloadFacts {
   /// Reads an entry back; nil when it is not a well-formed version-1 entry (the caller reports
   /// damage: an authenticated entry that does not parse was written by something else). Read in
   /// place: a caseload opens one entry per case of the user's teams.
-  init?(decoding bytes: [UInt8]) {
-    var reader = AssociatedData.Reader(bytes)
+  init?(decoding bytes: [UInt8], in range: Range<Int>? = nil) {
+    var reader = AssociatedData.Reader(bytes, range: range)
     guard reader.matches(Self.domain), let reference = reader.text(), let flags = reader.bytesOfNext(),
       flags.count == SafeContact.Method.allCases.count, let hasTimes = reader.integer(),
       let lastContact = reader.optionalInteger(), let referralCount = reader.count()
@@ -78,6 +78,33 @@ extension CaseloadFacts {
       lastContact: lastContact.map { CalendarDate(dayNumber: Int($0)) }, referrals: referrals,
       closedReferralsOmitted: omitted, consents: consents,
       unnotedSessions: sessions)
+  }
+}
+
+/// A caseload bucket's plaintext (docs/FORMAT.md section 18): the entries of up to 64 survivors
+/// whose ids share `id / 64`, each as its survivor's id and its entry's plaintext, so that a
+/// caseload opens one envelope per 64 cases.
+enum CaseloadBucket {
+  static let domain = "haven.caseload-bucket.v1"
+  static let size: Int64 = 64
+
+  static func encoded(_ entries: [(survivorID: Int64, plaintext: [UInt8])]) -> [UInt8] {
+    var parts: [ContextPart] = [.integer(Int64(entries.count))]
+    for entry in entries { parts += [.integer(entry.survivorID), .bytes(entry.plaintext)] }
+    return AssociatedData.encode(domain: domain, parts)
+  }
+
+  /// Visits each entry of a bucket in order; false when the bucket is not well formed.
+  static func visit(_ bytes: [UInt8], bucket: Int64, _ body: (Int64, CaseloadFacts) -> Void) -> Bool {
+    var reader = AssociatedData.Reader(bytes)
+    guard reader.matches(domain), let count = reader.count(), count <= size else { return false }
+    for _ in 0..<count {
+      guard let survivorID = reader.integer(), survivorID / size == bucket, let range = reader.next(),
+        let facts = CaseloadFacts(decoding: bytes, in: range)
+      else { return false }
+      body(survivorID, facts)
+    }
+    return reader.isAtEnd
   }
 }
 

@@ -4,7 +4,8 @@ import GRDB
 import HavenCrypto
 
 extension KeyDerivationContext {
-  /// Team key (one version) -> that version's caseload key (subkey id = 1).
+  /// Team key (one version) -> that version's caseload entry key (subkey id = 1) and caseload
+  /// bucket key (subkey id = 2).
   static let caseload = KeyDerivationContext(uncheckedLabel: "HVNcase1")
 }
 
@@ -16,19 +17,86 @@ extension KeyDerivationContext {
 extension VaultSession {
   static let caseloadEntryDomain = "haven.caseload-entry.v1"
 
-  func caseloadKey(_ db: Database, team: TeamRecord) throws -> KeyCache<CaseloadKeyPurpose>.Entry {
+  func caseloadKey(_ db: Database, team: TeamRecord, subkey: UInt64 = 1) throws -> KeyCache<CaseloadKeyPurpose>.Entry {
     // New entries are sealed under the version the signed directory says is current: never under
     // an older one that a removed member may still hold.
     try checkCurrentVersion(db, team)
-    let name = "\(team.id)/\(team.currentKeyVersion)"
+    let name = "\(team.id)/\(team.currentKeyVersion)/\(subkey)"
     if let entry = caseloadKeys.entry(name) { return entry }
     let teamKey = try teamKey(db, team: team, version: team.currentKeyVersion)
-    return caseloadKeys.store(name, try teamKey.key.deriveSubkey(id: 1, context: .caseload, as: CaseloadKeyPurpose.self))
+    return caseloadKeys.store(
+      name, try teamKey.key.deriveSubkey(id: subkey, context: .caseload, as: CaseloadKeyPurpose.self))
+  }
+
+  static let caseloadBucketDomain = "haven.caseload-bucket-envelope.v1"
+
+  static func caseloadBucketContext(vaultID: [UInt8], teamID: Int64, bucket: Int64, keyVersion: Int64) -> [UInt8] {
+    AssociatedData.encode(
+      domain: caseloadBucketDomain, [.bytes(vaultID), .integer(teamID), .integer(bucket), .integer(keyVersion)])
+  }
+
+  /// Seals again every bucket of `team` that a changed entry removed (the triggers delete a
+  /// bucket whenever one of its entries is written or deleted), from the entries. Returns how many.
+  func refreshCaseloadBuckets(_ db: Database, team: TeamRecord) throws -> Int {
+    let version = team.currentKeyVersion
+    let missing = try Int64.fetchAll(
+      db.cachedStatement(
+        sql: """
+          SELECT DISTINCT survivor_id / 64 AS bucket FROM caseload_entries WHERE team_id = ? AND team_key_version = ?
+          EXCEPT SELECT bucket FROM caseload_buckets WHERE team_id = ? AND team_key_version = ?
+          """), arguments: [team.id, version, team.id, version])
+    guard !missing.isEmpty else { return 0 }
+    let entryKey = try caseloadKey(db, team: team)
+    let bucketKey = try caseloadKey(db, team: team, subkey: 2)
+    for bucket in missing {
+      var entries: [(survivorID: Int64, plaintext: [UInt8])] = []
+      let rows = try Row.fetchCursor(
+        db.cachedStatement(
+          sql: """
+            SELECT survivor_id, facts FROM caseload_entries
+            WHERE team_id = ? AND team_key_version = ? AND survivor_id BETWEEN ? AND ? ORDER BY survivor_id
+            """),
+        arguments: [team.id, version, bucket * CaseloadBucket.size, bucket * CaseloadBucket.size + CaseloadBucket.size - 1])
+      while let row = try rows.next() {
+        let survivorID: Int64 = row[0]
+        let context = Self.caseloadContext(
+          vaultID: metadata.vaultID, survivorID: survivorID, teamID: team.id, keyVersion: version)
+        guard let plaintext = try? FieldEnvelope.open([UInt8](row[1] as Data), key: entryKey.key, context: context),
+          CaseloadFacts(decoding: plaintext) != nil
+        else { throw VaultError.fieldAuthenticationFailed(table: "caseload_entries", recordID: survivorID, field: "facts") }
+        entries.append((survivorID, plaintext))
+      }
+      let sealed = FieldEnvelope.seal(
+        CaseloadBucket.encoded(entries), key: bucketKey.key,
+        context: Self.caseloadBucketContext(vaultID: metadata.vaultID, teamID: team.id, bucket: bucket, keyVersion: version))
+      try db.cachedStatement(
+        sql: "INSERT OR REPLACE INTO caseload_buckets (team_id, bucket, team_key_version, entries, facts) VALUES (?, ?, ?, ?, ?)"
+      ).execute(arguments: [team.id, bucket, version, entries.count, Data(sealed)])
+    }
+    return missing.count
   }
 
   static func caseloadContext(vaultID: [UInt8], survivorID: Int64, teamID: Int64, keyVersion: Int64) -> [UInt8] {
     AssociatedData.encode(
       domain: caseloadEntryDomain, [.bytes(vaultID), .integer(survivorID), .integer(teamID), .integer(keyVersion)])
+  }
+
+  /// Whether every survivor of `team` is in a bucket under its current key version: one index
+  /// scan of the team's survivors against the buckets' member counts, instead of comparing the
+  /// entries row by row. Buckets hold only the team's survivors (any change to an entry deletes
+  /// its bucket, and a survivor that moves or goes takes its entry with it), so equal numbers of
+  /// survivors and bucket members, and of buckets, mean nothing is missing.
+  func caseloadIndexIsCurrent(_ db: Database, team: TeamRecord) throws -> Bool {
+    guard
+      let survivors = try Row.fetchOne(
+        db.cachedStatement(sql: "SELECT count(*), count(DISTINCT id / 64) FROM survivors WHERE team_id = ?"),
+        arguments: [team.id]),
+      let buckets = try Row.fetchOne(
+        db.cachedStatement(
+          sql: "SELECT count(*), ifnull(sum(entries), 0) FROM caseload_buckets WHERE team_id = ? AND team_key_version = ?"),
+        arguments: [team.id, team.currentKeyVersion])
+    else { return false }
+    return (survivors[0] as Int) == (buckets[1] as Int) && (survivors[1] as Int) == (buckets[0] as Int)
   }
 
   /// Builds the entries of `team`'s survivors that have none under its current key version.
@@ -38,6 +106,7 @@ extension VaultSession {
     let key = try caseloadKey(db, team: team)
     if everything {
       try db.execute(sql: "DELETE FROM caseload_entries WHERE team_id = ?", arguments: [team.id])
+      try db.execute(sql: "DELETE FROM caseload_buckets WHERE team_id = ?", arguments: [team.id])
     } else {
       // Entries exist only for the team's own survivors (the triggers delete one when its
       // survivor changes, moves or goes; one copied from elsewhere fails to open), so equal
@@ -77,15 +146,14 @@ extension VaultSession {
     return stale.count
   }
 
-  /// Opens every entry of `team` (all current after `refreshCaseloadIndex`), counts the cases
+  /// Opens every bucket of `team` (all current after `refreshCaseloadBuckets`), counts the cases
   /// `judge` counts and keeps those it returns a value for. The database is read on this thread in
-  /// chunks while earlier chunks are opened and judged on the other cores (opening is most of
-  /// the cost, and each case is independent). Any entry that fails authentication or does not
-  /// parse is reported as damage.
+  /// chunks while earlier chunks are opened and judged on the other cores (each bucket is
+  /// independent). A bucket that fails authentication or does not parse is reported as damage.
   func scanCaseloadIndex<Kept: Sendable>(
     _ db: Database, team: TeamRecord, judge: @escaping @Sendable (CaseloadFacts) -> (counted: Bool, kept: Kept?)
   ) throws -> (counted: Int, kept: [(survivorID: Int64, kept: Kept)]) {
-    let key = try caseloadKey(db, team: team)
+    let key = try caseloadKey(db, team: team, subkey: 2)
     nonisolated(unsafe) let sharedKey = key
     let vaultID = metadata.vaultID
     let teamID = team.id
@@ -96,14 +164,13 @@ extension VaultSession {
     var pending: [(Int64, [UInt8])] = []
     pending.reserveCapacity(CaseloadChunk<Kept>.size)
     func dispatch() {
-      let chunk = CaseloadChunk<Kept>(entries: pending)
+      let chunk = CaseloadChunk<Kept>(buckets: pending)
       chunks.append(chunk)
       pending.removeAll(keepingCapacity: true)
       queue.async(group: group) {
-        chunk.open { survivorID, envelope in
-          let context = Self.caseloadContext(vaultID: vaultID, survivorID: survivorID, teamID: teamID, keyVersion: version)
-          guard let plaintext = try? FieldEnvelope.open(envelope, key: sharedKey.key, context: context) else { return nil }
-          return CaseloadFacts(decoding: plaintext)
+        chunk.open { bucket, envelope in
+          let context = Self.caseloadBucketContext(vaultID: vaultID, teamID: teamID, bucket: bucket, keyVersion: version)
+          return try? FieldEnvelope.open(envelope, key: sharedKey.key, context: context)
         } judge: {
           judge($0)
         }
@@ -113,7 +180,7 @@ extension VaultSession {
     defer { group.wait() }
     let rows = try Row.fetchCursor(
       db.cachedStatement(
-        sql: "SELECT survivor_id, facts FROM caseload_entries WHERE team_id = ? AND team_key_version = ? ORDER BY survivor_id"),
+        sql: "SELECT bucket, facts FROM caseload_buckets WHERE team_id = ? AND team_key_version = ? ORDER BY bucket"),
       arguments: [team.id, team.currentKeyVersion])
     while let row = try rows.next() {
       pending.append((row[0], try row.withUnsafeData(atIndex: 1) { $0.map { [UInt8]($0) } ?? [] }))
@@ -125,7 +192,7 @@ extension VaultSession {
     var counted = 0
     for chunk in chunks {
       if let damaged = chunk.damaged {
-        throw VaultError.fieldAuthenticationFailed(table: "caseload_entries", recordID: damaged, field: "facts")
+        throw VaultError.fieldAuthenticationFailed(table: "caseload_buckets", recordID: damaged, field: "facts")
       }
       kept += chunk.kept
       counted += chunk.counted
@@ -134,26 +201,31 @@ extension VaultSession {
   }
 }
 
-/// One chunk of a caseload scan: its sealed entries in, what was kept (or the first damaged
-/// entry) out. Written by one worker, read after the scan's group has finished.
+/// One chunk of a caseload scan: its sealed buckets in, what was kept (or the first damaged
+/// bucket) out. Written by one worker, read after the scan's group has finished.
 private final class CaseloadChunk<Kept>: @unchecked Sendable {
-  static var size: Int { 1024 }
-  let entries: [(Int64, [UInt8])]
+  static var size: Int { 32 }
+  let buckets: [(Int64, [UInt8])]
   private(set) var kept: [(survivorID: Int64, kept: Kept)] = []
   private(set) var damaged: Int64?
   private(set) var counted = 0
 
-  init(entries: [(Int64, [UInt8])]) { self.entries = entries }
+  init(buckets: [(Int64, [UInt8])]) { self.buckets = buckets }
 
-  func open(_ opener: (Int64, [UInt8]) -> CaseloadFacts?, judge: (CaseloadFacts) -> (counted: Bool, kept: Kept?)) {
-    for (survivorID, envelope) in entries {
-      guard let facts = opener(survivorID, envelope) else {
-        damaged = survivorID
+  func open(_ opener: (Int64, [UInt8]) -> [UInt8]?, judge: (CaseloadFacts) -> (counted: Bool, kept: Kept?)) {
+    for (bucket, envelope) in buckets {
+      guard let plaintext = opener(bucket, envelope),
+        CaseloadBucket.visit(
+          plaintext, bucket: bucket,
+          { survivorID, facts in
+            let verdict = judge(facts)
+            if verdict.counted { counted += 1 }
+            if let value = verdict.kept { kept.append((survivorID, value)) }
+          })
+      else {
+        damaged = bucket
         return
       }
-      let verdict = judge(facts)
-      if verdict.counted { counted += 1 }
-      if let value = verdict.kept { kept.append((survivorID, value)) }
     }
   }
 }

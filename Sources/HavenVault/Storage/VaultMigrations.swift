@@ -370,8 +370,10 @@ enum VaultMigrations {
       // The caseload index (docs/FORMAT.md, "Caseload index"): one sealed entry per survivor
       // under a key derived from the team key. The triggers delete a survivor's entry in the
       // same transaction as any change to their case, so an entry is never stale, only missing;
-      // the next caseload read rebuilds it. Clustered by team, so a team's caseload is read from
-      // contiguous pages. Services gain their waiting-time targets.
+      // the next caseload read rebuilds it. Buckets seal 64 entries together (a caseload opens
+      // one envelope per 64 cases); a bucket is deleted whenever one of its entries is written
+      // or deleted, and sealed again from its entries. Clustered by team, so a team's caseload
+      // is read from contiguous pages. Services gain their waiting-time targets.
       var sql = """
         CREATE TABLE caseload_entries (
           team_id INTEGER NOT NULL REFERENCES teams(id),
@@ -381,6 +383,24 @@ enum VaultMigrations {
           PRIMARY KEY (team_id, survivor_id)
         ) WITHOUT ROWID;
         CREATE UNIQUE INDEX caseload_entries_survivor ON caseload_entries(survivor_id);
+        CREATE TABLE caseload_buckets (
+          team_id INTEGER NOT NULL REFERENCES teams(id),
+          bucket INTEGER NOT NULL,
+          team_key_version INTEGER NOT NULL,
+          entries INTEGER NOT NULL,
+          facts BLOB NOT NULL,
+          PRIMARY KEY (team_id, bucket)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER caseload_bucket_stale_insert AFTER INSERT ON caseload_entries BEGIN
+          DELETE FROM caseload_buckets WHERE team_id = NEW.team_id AND bucket = NEW.survivor_id / 64;
+        END;
+        CREATE TRIGGER caseload_bucket_stale_update AFTER UPDATE ON caseload_entries BEGIN
+          DELETE FROM caseload_buckets WHERE team_id = OLD.team_id AND bucket = OLD.survivor_id / 64;
+          DELETE FROM caseload_buckets WHERE team_id = NEW.team_id AND bucket = NEW.survivor_id / 64;
+        END;
+        CREATE TRIGGER caseload_bucket_stale_delete AFTER DELETE ON caseload_entries BEGIN
+          DELETE FROM caseload_buckets WHERE team_id = OLD.team_id AND bucket = OLD.survivor_id / 64;
+        END;
         ALTER TABLE services ADD COLUMN triage_target_days INTEGER;
         ALTER TABLE services ADD COLUMN allocation_target_days INTEGER;
         CREATE TRIGGER caseload_stale_survivor_update AFTER UPDATE ON survivors BEGIN
@@ -388,6 +408,7 @@ enum VaultMigrations {
         END;
         CREATE TRIGGER caseload_stale_survivor_delete AFTER DELETE ON survivors BEGIN
           DELETE FROM caseload_entries WHERE survivor_id = OLD.id;
+          DELETE FROM caseload_buckets WHERE team_id = OLD.team_id AND bucket = OLD.id / 64;
         END;
 
         """
