@@ -9,17 +9,11 @@ umask 077  # passphrase files must be private: haven refuses shared ones
 : "${BEFORE:?set BEFORE to the commit to compare with}"
 N="${N:-100000}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-OLD_TREE="$ROOT/.build-before/tree"
-rm -rf "$OLD_TREE"
-git -C "$ROOT" worktree prune
-git -C "$ROOT" worktree add --detach -f "$OLD_TREE" "$BEFORE" >/dev/null
-(cd "$OLD_TREE" && swift build -c release --scratch-path "$ROOT/.build-before/build" >/dev/null)
-(cd "$ROOT" && swift build -c release --scratch-path .build >/dev/null)
-OLD="$ROOT/.build-before/build/release"
-NEW="$ROOT/.build/release"
+. "$ROOT/scripts/lib/before-build.sh"
+build_before "$ROOT" "$BEFORE"
 HAVEN="$OLD/haven" SYNTH="$OLD/haven-synth"
 . "$ROOT/scripts/lib/measurement-vault.sh"
-trap 'rm -rf "$WORK"; git -C "$ROOT" worktree remove --force "$OLD_TREE" 2>/dev/null || true' EXIT
+trap 'rm -rf "$WORK"; cleanup_before "$ROOT"' EXIT
 reporting_vault "$N"
 cp -a "$WORK/vault" "$WORK/vault-after"
 

@@ -35,6 +35,8 @@ public struct Redactor: Sendable {
   }
 
   let own: OwnIdentifiers
+  /// Lowercased parts of the survivor's own names and aliases.
+  let ownParts: Set<String>
   /// Third-party names and what replaces them, longest first so "Mark Smith" goes before "Mark".
   /// `exactCase`: two-letter name parts ("Jo") match only as written, capitalised.
   let names: [(name: String, label: String, exactCase: Bool)]
@@ -44,6 +46,7 @@ public struct Redactor: Sendable {
     self.own = own
     // Every part of the survivor's own name and aliases: never redacted alone.
     let ownParts = Set(own.names.flatMap { $0.split(whereSeparator: \.isWhitespace) }.map { $0.lowercased() })
+    self.ownParts = ownParts
     var names: [(String, String, Bool)] = []
     for person in thirdParties {
       // A relative's full name always goes, even where it shares a part with the survivor's.
@@ -116,18 +119,43 @@ public struct Redactor: Sendable {
         return label
       }
     }
+    // A name the record does not know, named by its relationship ("her uncle Dave", "Sam's
+    // sister Kayleigh Example"): the capitalised words right after a kinship word, unless they
+    // are the survivor's own name or a day or month.
+    output = replace(in: output, regex: Self.kinship, group: 1) { match in
+      let first = match.split(whereSeparator: \.isWhitespace).first.map { $0.lowercased() } ?? ""
+      guard !ownParts.contains(first), !Self.notNames.contains(first) else { return nil }
+      redactions.append(Redaction(kind: "third-party-by-relationship", original: match))
+      return "[third party]"
+    }
     return (output, redactions)
   }
 
-  private func replace(in text: String, regex: NSRegularExpression, _ label: (String) -> String?) -> String {
+  static let kinship = compiled(
+    #"(?<![\p{L}])(?i:mum|mother|dad|father|step-?dad|step-?mum|step-?father|step-?mother|brother|sister|half-brother|half-sister|uncle|aunt|auntie|nan|nana|nanna|gran|grandma|grandad|grandmother|grandfather|cousin|boyfriend|girlfriend|partner|husband|wife|friend|neighbour|son|daughter|niece|nephew)\s+([A-Z][\p{Ll}'’-]+(?:\s+[A-Z][\p{Ll}'’-]+)?)"#,
+    caseInsensitive: false)
+
+  /// Capitalised words that follow a kinship word without being a name.
+  static let notNames: Set<String> = [
+    "i", "the", "he", "she", "they", "we", "it", "and", "but", "on", "in", "at", "monday", "tuesday", "wednesday", "thursday",
+    "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+  ]
+
+  /// Replaces each match (or only its capture `group`) with what `label` returns; nil keeps it.
+  private func replace(
+    in text: String, regex: NSRegularExpression, group: Int = 0, _ label: (String) -> String?
+  ) -> String {
     let source = text as NSString
     var output = ""
     var last = 0
     for match in regex.matches(in: text, range: NSRange(location: 0, length: source.length)) {
-      let found = source.substring(with: match.range)
+      let range = match.range(at: group)
+      guard range.location != NSNotFound else { continue }
+      let found = source.substring(with: range)
       guard let replacement = label(found) else { continue }
-      output += source.substring(with: NSRange(location: last, length: match.range.location - last)) + replacement
-      last = match.range.location + match.range.length
+      output += source.substring(with: NSRange(location: last, length: range.location - last)) + replacement
+      last = range.location + range.length
     }
     return output + source.substring(from: last)
   }

@@ -75,11 +75,22 @@ struct RedactionCorpusTests {
   @Test("recall and precision on the corpus; the survivor's own identifiers stay")
   func corpus() throws {
     let measure = try Self.measure("redaction-corpus")
-    // The corpus includes cases the rules are known not to catch (a third party never recorded
-    // as a related person, a spelled-out email, a lowercase postcode, a misspelt name): the
-    // floor below is what the documented rules achieve, so a regression fails the build.
-    #expect(measure.recall >= 0.8)
+    // The corpus includes cases the rules are known not to catch (a misspelt name): the floor
+    // below is what the documented rules achieve, so a regression fails the build.
+    #expect(measure.recall >= 0.95)
     #expect(measure.precision >= 0.98)
+  }
+
+  @Test("both corpora together: recall and precision at least 0.98 (issue 18's goal)")
+  func together() throws {
+    let first = try Self.measure("redaction-corpus")
+    let second = try Self.measure("redaction-corpus-shared-names")
+    let caught = first.caught + second.caught
+    let marked = first.marked + second.marked
+    let correct = first.correct + second.correct
+    let replacements = first.replacements + second.replacements
+    #expect(Double(caught) / Double(marked) >= 0.98, "recall \(caught)/\(marked)")
+    #expect(Double(correct) / Double(replacements) >= 0.98, "precision \(correct)/\(replacements)")
   }
 
   @Test("a survivor who shares name parts with relatives keeps their own name; booking codes are not phone numbers")
