@@ -103,6 +103,14 @@ struct ConsentAndErasureTests {
     #expect(second.survivors.isEmpty)
     #expect(second.excluded == ["not asked": 1, "expired": 1, "withdrawn": 1])
     #expect(try wendy.consentDue().map(\.reference) == [expiring])
+    #expect(try wendy.consentDue().first?.expired == true)
+    // Read from the caseload index: a renewal, written after the index was built, is seen.
+    _ = try wendy.recordConsent(
+      expiring, purpose: .statistics, decision: .granted, date: CalendarDate.today(), method: .written,
+      expires: CalendarDate.today().adding(days: 20))
+    #expect(try wendy.consentDue().isEmpty)
+    let soon = try wendy.consentDue(within: 30)
+    #expect(soon.map(\.reference) == [expiring] && soon.first?.expired == false)
   }
 
   @Test("after erasure no byte of the survivor's values or ciphertexts is left in any vault file, and nobody can decrypt them")

@@ -81,7 +81,8 @@ struct CaseloadRules {
       }
     }
     for consent in facts.consents {
-      if consent.expires < today {
+      // As the consent ledger has it: a grant is expired on its expiry date.
+      if consent.expires <= today {
         add(.consentExpired, consent.expires, "consent \(consent.purpose)")
       } else if today.days(until: consent.expires) <= consentWindow {
         add(.consentReview, consent.expires, "consent \(consent.purpose)")

@@ -104,27 +104,31 @@ extension VaultSession {
     }
   }
 
-  /// Grants of the user's teams' survivors that have expired, or expire within `days`.
+  /// Grants of the user's teams' survivors that have expired, or expire within `days`. Read from
+  /// the caseload index (docs/FORMAT.md section 18), which holds each case's expiring consents:
+  /// one envelope per 64 cases instead of every survivor's consent history.
   public func consentDue(within days: Int = 0) throws(VaultError) -> [ConsentReview] {
     try authorize(.handleCaseRecords, action: .consentRead, target: "consent-due")
     return try caseTransaction(action: .consentRead, target: "consent-due") { db in
       let today = CalendarDate.today()
       let horizon = today.adding(days: days)
       var due: [ConsentReview] = []
-      for team in try memberTeams(db) {
-        for row in try SurvivorRow.fetchAll(db, team: team.id) {
-          let keys = try caseKeys(db, row)
-          let history = try consentHistory(db, row, keys)
-          let reference = try SurvivorReference(
-            parsing: try keys.open(row.envelopes[.reference] ?? [], at: SurvivorField.reference.location(row.id)))
-          var purposes: [ConsentPurpose] = []
-          for event in history where !purposes.contains(event.purpose) { purposes.append(event.purpose) }
-          for purpose in purposes {
-            let state = ConsentLedger.state(of: purpose, in: history, on: today)
-            guard let expires = state.expires, state.status == .given || state.status == .expired, expires <= horizon else {
-              continue
-            }
-            due.append(ConsentReview(reference: reference, purpose: purpose, expires: expires, expired: state.status == .expired))
+      for team in try memberTeams(db) where team.currentKeyVersion > 0 {
+        if try !caseloadIndexIsCurrent(db, team: team) {
+          _ = try refreshCaseloadIndex(db, team: team, everything: false)
+          _ = try refreshCaseloadBuckets(db, team: team)
+        }
+        let scan = try scanCaseloadIndex(db, team: team) { facts in
+          let expiring = facts.consents.filter { $0.expires <= horizon }
+          return (false, expiring.isEmpty ? nil : (facts.reference, expiring))
+        }
+        for (_, (reference, consents)) in scan.kept {
+          let parsed = try SurvivorReference(parsing: reference)
+          for consent in consents {
+            due.append(
+              ConsentReview(
+                reference: parsed, purpose: try ConsentPurpose(parsing: consent.purpose), expires: consent.expires,
+                expired: consent.expires <= today))
           }
         }
       }
