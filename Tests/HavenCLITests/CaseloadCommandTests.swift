@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @testable import HavenVault
@@ -56,6 +57,17 @@ struct CaseloadCommandTests {
       #expect(result.stderr.contains(message), "\(result.stderr)")
     }
     #expect(try cli.asUser("wendy", ["caseload", "--team", "stovewood"]).status == 77)
+
+    // An altered caseload bucket: refused as damage with a way out; --rebuild recovers.
+    try DatabaseQueue(path: cli.vault + "/vault.sqlite").write { db in
+      try db.execute(sql: "UPDATE caseload_buckets SET facts = substr(facts, 1, 30) || x'00' || substr(facts, 32)")
+    }
+    let damaged = try cli.asUser("wendy", ["today"])
+    #expect(damaged.status == 65)
+    #expect(damaged.stderr.contains("failed authentication") && damaged.stderr.contains("haven caseload --rebuild"))
+    let rebuilt = try cli.asUser("wendy", ["today", "--rebuild", "--all"])
+    #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+    #expect(rebuilt.stdout.contains("Testperson Quiet"))
     #expect(try cli.asAdmin(["service", "targets", "trauma-service", "--triage-days", "0"]).status == 64)
     #expect(try cli.asAdmin(["service", "targets", "nowhere", "--triage-days", "5"]).status == 64)
   }

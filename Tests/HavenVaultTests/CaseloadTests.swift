@@ -201,6 +201,62 @@ struct CaseloadTests {
     #expect(try counts() == (1, 1))
   }
 
+  @Test("the rules' edges: windows end where docs/cli.md says, targets per service, expired on the expiry date")
+  func ruleEdges() throws {
+    let today = CalendarDate.today()
+    func day(_ offset: Int) -> CalendarDate { today.adding(days: offset) }
+    func facts(
+      referrals: [CaseloadFacts.ReferralFacts] = [], consents: [CaseloadFacts.ExpiringConsent] = [],
+      sessions: [CaseloadFacts.UnnotedSession] = []
+    ) -> CaseloadFacts {
+      CaseloadFacts(
+        reference: "HV-2026-00001", safeContact: SafeContact.Flags(nil), lastContact: nil, referrals: referrals,
+        closedReferralsOmitted: 0, consents: consents, unnotedSessions: sessions)
+    }
+    func referral(
+      _ status: ReferralStatus, service: String = "trauma-service", referred: Int, status statusDay: Int, ended: Bool = false
+    )
+      -> CaseloadFacts.ReferralFacts
+    {
+      .init(
+        id: 1, service: service, status: status, referredOn: day(referred), statusOn: day(statusDay), endedAfterSupport: ended,
+        endOutcomeRecorded: false)
+    }
+    let rules = CaseloadRules(
+      today: today, consentWindow: 30, targets: ["fast": ServiceTargets(triageDays: 2, allocationDays: 5)])
+    // Triage: due the day after the target; the standard 7 days unless the service sets its own.
+    #expect(rules.items(facts(referrals: [referral(.referred, referred: -7, status: -7)])).isEmpty)
+    #expect(rules.items(facts(referrals: [referral(.referred, referred: -8, status: -8)])).map(\.daysLate) == [1])
+    #expect(
+      rules.items(facts(referrals: [referral(.referred, service: "fast", referred: -3, status: -3)])).map(\.kind) == [
+        .triageOverdue
+      ])
+    #expect(
+      rules.items(facts(referrals: [referral(.triaged, service: "fast", referred: -20, status: -6)])).map(\.kind) == [
+        .allocationOverdue
+      ])
+    #expect(rules.items(facts(referrals: [referral(.allocated, referred: -200, status: -190)])).isEmpty)
+    // End-of-support ratings: asked for up to 90 days after a planned ending.
+    #expect(
+      rules.items(facts(referrals: [referral(.closed, referred: -200, status: -90, ended: true)])).map(\.kind) == [
+        .endOutcomeMissing
+      ])
+    #expect(rules.items(facts(referrals: [referral(.closed, referred: -200, status: -91, ended: true)])).isEmpty)
+    // Consents: expired on the expiry date itself; due for review within the window.
+    #expect(rules.items(facts(consents: [.init(purpose: "statistics", expires: today)])).map(\.kind) == [.consentExpired])
+    #expect(rules.items(facts(consents: [.init(purpose: "statistics", expires: day(30))])).map(\.daysLate) == [-30])
+    #expect(rules.items(facts(consents: [.init(purpose: "statistics", expires: day(31))])).isEmpty)
+    // Sessions without notes: the last 30 days, counted, the latest named.
+    let sessions = facts(sessions: [.init(id: 9, date: day(-2)), .init(id: 8, date: day(-30)), .init(id: 7, date: day(-31))])
+    #expect(rules.items(sessions).map(\.subject) == ["2 sessions, latest 9"])
+    // Overdue before due soon before records to complete.
+    let mixed = rules.items(
+      facts(
+        referrals: [referral(.closed, referred: -100, status: -10, ended: true)],
+        consents: [.init(purpose: "evaluation", expires: day(3)), .init(purpose: "statistics", expires: day(-1))]))
+    #expect(mixed.map(\.kind) == [.consentExpired, .consentReview, .endOutcomeMissing])
+  }
+
   @Test("entries round-trip through their encoding, and malformed plaintext is refused")
   func encoding() throws {
     let facts = CaseloadFacts(
