@@ -16,7 +16,9 @@ batch=0
 while [ "$need" -gt 0 ]; do
   rows=$(( need < 100000 ? need - 1 : 100000 ))
   [ "$rows" -gt 0 ] || break
-  awk -v n="$rows" -v b="$batch" 'BEGIN { print "survivor,date,minutes,kind,attendance"; for (i = 0; i < n; i++) printf "SYN-%06d,2024-%02d-%02d,50,one-to-one,attended\n", (i % 10000) + 1, (i % 12) + 1, (i % 28) + 1 }' > "$WORK/pad.csv"
+  # Each batch's sessions differ in length, so no row repeats an earlier one (an import leaves a
+  # session it already holds alone: docs/import.md).
+  awk -v n="$rows" -v b="$batch" 'BEGIN { print "survivor,date,minutes,kind,attendance"; for (i = 0; i < n; i++) printf "SYN-%06d,2024-%02d-%02d,%d,one-to-one,attended\n", (i % 10000) + 1, (i % 12) + 1, (i % 28) + 1, 30 + b }' > "$WORK/pad.csv"
   as mira worker import "$WORK/pad.csv" --kind sessions >/dev/null
   need=$(( ENTRIES - $(sqlite3 "$HAVEN_VAULT/vault.sqlite" "SELECT count(*) FROM audit_entries") ))
   batch=$(( batch + 1 ))
