@@ -39,12 +39,8 @@ struct VocabularyCommand: ParsableCommand {
       let session = try SessionOpener.open(global)
       let configured = try session.vocabularyAliases()
       let scale = try session.outcomeScale()
-      let builtIn: [String: [String: String]] = [
-        ReferrerType.listName: ReferrerType.builtInAliases.mapValues(\.rawValue),
-        Pathway.listName: Pathway.builtInAliases.mapValues(\.rawValue),
-      ]
       let views = ConfiguredVocabulary.lists.keys.sorted().map { list in
-        var aliases = builtIn[list] ?? [:]
+        var aliases = ConfiguredVocabulary.builtInAliases[list] ?? [:]
         for alias in configured where alias.list == list { aliases[alias.alias] = alias.term }
         return ListView(list: list, terms: ConfiguredVocabulary.lists[list] ?? [], aliases: aliases)
       }

@@ -15,16 +15,21 @@ public struct ConfiguredVocabulary: Sendable, Equatable {
     try T.parse(text, field: field, aliases: aliases[T.listName] ?? [:])
   }
 
-  /// The closed lists that take configured aliases, by name, with their terms.
-  public static let lists: [String: [String]] = {
-    let types: [any CaseTerm.Type] = [
-      ReferrerType.self, Pathway.self, Gender.self, Cohort.self, SessionKind.self, Attendance.self, OutcomeStage.self,
-      ConsentDecision.self, ConsentMethod.self, AllocationReason.self, ClosureReason.self,
-    ]
-    return Dictionary(uniqueKeysWithValues: types.map { ($0.listName, $0.rawValues) })
-  }()
+  /// The closed lists that take configured aliases.
+  private static let types: [any CaseTerm.Type] = [
+    ReferrerType.self, Pathway.self, Gender.self, Cohort.self, SessionKind.self, Attendance.self, OutcomeStage.self,
+    ConsentDecision.self, ConsentMethod.self, AllocationReason.self, ClosureReason.self,
+  ]
+
+  /// Those lists by name, with their terms.
+  public static let lists: [String: [String]] = Dictionary(uniqueKeysWithValues: types.map { ($0.listName, $0.rawValues) })
+
+  /// Their built-in aliases by list name (alias -> term), as `haven vocabulary list` shows them.
+  public static let builtInAliases: [String: [String: String]] = Dictionary(
+    uniqueKeysWithValues: types.map { ($0.listName, $0.builtInAliasTerms) })
 }
 
 extension CaseTerm {
   static var rawValues: [String] { allCases.map(\.rawValue) }
+  static var builtInAliasTerms: [String: String] { builtInAliases.mapValues(\.rawValue) }
 }

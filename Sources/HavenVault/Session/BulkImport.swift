@@ -113,7 +113,7 @@ extension VaultSession {
           plans[row.row] = .update(existing.id)
         } else {
           let differing = SurvivorField.allCases.filter { field in
-            (try? Self.value(before, field)) != (try? Self.value(details, field))
+            (try? encodedValue(before, field)) != (try? encodedValue(details, field))
           }.map(\.rawValue)
           problems.append(
             ImportProblem(
@@ -161,26 +161,6 @@ extension VaultSession {
       "\(team)\u{1F}n\(BlindIndexKind.name.normalize(details.name))\u{1F}\(details.dateOfBirth?.description ?? "")", "name",
       "the same team, name and date of birth; an external_id tells two people apart"
     )
-  }
-
-  private static func value(_ details: SurvivorDetails, _ field: SurvivorField) throws -> String? {
-    switch field {
-    case .reference, .safeContact: nil
-    case .name: details.name
-    case .aliases: details.aliases.joined(separator: ";")
-    case .dateOfBirth: details.dateOfBirth?.description
-    case .address: details.address
-    case .postcode: details.postcode
-    case .phone: details.phone
-    case .email: details.email
-    case .nhsNumber: details.nhsNumber
-    case .healthNotes: details.healthNotes
-    case .notes: details.notes
-    case .externalID: details.externalID
-    case .gender: details.gender?.rawValue
-    case .district: details.district
-    case .cohort: details.cohort?.rawValue
-    }
   }
 
   private enum ExistingSurvivor {
@@ -239,24 +219,23 @@ extension VaultSession {
       }
     }
     guard problems.isEmpty else { throw VaultError.importRejected(problems) }
-    // A survivor's keys are unwrapped once for a run of their rows (files usually list a
-    // survivor's sessions together), not once per row: each unwrap costs guarded allocations.
-    // Their existing records are read only when they have any.
-    var unwrapped: UnwrappedCaseKeys?
+    // Each survivor's existing records are read once for a run of their rows (files usually list
+    // a survivor's sessions together), and only when they have any: a first import unwraps no
+    // keys here (each unwrap costs guarded allocations), only in the write below.
+    var current: Int64?
     var existing: [String: Kind.Existing] = [:]
     var plans: [ImportRowPlan<Kind.Existing>] = []
     plans.reserveCapacity(rows.count)
     for row in rows {
       var survivor = resolved[kind.locator(row.value)]!
-      if unwrapped?.survivorID != survivor.id {
-        unwrapped = nil
+      if current != survivor.id {
+        current = survivor.id
         if !context.options.dryRun, try rekeyDue(db, survivor) {
           // Written to after a member left: re-sealed under fresh keys first (CaseFileRekey).
           try rekeyCaseFile(db, survivor)
           survivor = try SurvivorRow.fetch(db, id: survivor.id) ?? survivor
           resolved[kind.locator(row.value)] = survivor
         }
-        unwrapped = UnwrappedCaseKeys(survivorID: survivor.id, keys: try caseKeys(db, survivor))
         existing = [:]
         let any =
           try Bool.fetchOne(
@@ -264,9 +243,10 @@ extension VaultSession {
           )
           ?? false
         if any {
-          existing = try kind.existing(db, survivor, unwrapped!.keys)
+          let keys = try caseKeys(db, survivor)
+          existing = try kind.existing(db, survivor, keys)
           try record(
-            db, action: Kind.readAction, target: "survivor:\(survivor.id)", subject: try subject(db, survivor, unwrapped!.keys),
+            db, action: Kind.readAction, target: "survivor:\(survivor.id)", subject: try subject(db, survivor, keys),
             detail: "compared by import")
         }
       }
@@ -292,7 +272,8 @@ extension VaultSession {
     guard problems.isEmpty else { throw VaultError.importRejected(problems) }
     for plan in plans { context.count(plan) }
     if context.options.dryRun { return }
-    unwrapped = nil
+    // Keys are unwrapped once per run of a survivor's rows, not once per row.
+    var unwrapped: UnwrappedCaseKeys?
     for (index, row) in rows.enumerated() {
       let survivor = resolved[kind.locator(row.value)]!
       if unwrapped?.survivorID != survivor.id {

@@ -35,9 +35,19 @@ extension VaultSession {
       domain: caseloadBucketDomain, [.bytes(vaultID), .integer(teamID), .integer(bucket), .integer(keyVersion)])
   }
 
+  /// Brings `team`'s caseload index up to date before a read (or rebuilds it whole with
+  /// `rebuild`): missing entries from the case files, then missing buckets from the entries.
+  /// Returns how many entries were built.
+  func updateCaseloadIndex(_ db: Database, team: TeamRecord, rebuild: Bool) throws -> Int {
+    guard try rebuild || !caseloadIndexIsCurrent(db, team: team) else { return 0 }
+    let built = try refreshCaseloadEntries(db, team: team, everything: rebuild)
+    try refreshCaseloadBuckets(db, team: team)
+    return built
+  }
+
   /// Seals again every bucket of `team` that a changed entry removed (the triggers delete a
-  /// bucket whenever one of its entries is written or deleted), from the entries. Returns how many.
-  func refreshCaseloadBuckets(_ db: Database, team: TeamRecord) throws -> Int {
+  /// bucket whenever one of its entries is written or deleted), from the entries.
+  private func refreshCaseloadBuckets(_ db: Database, team: TeamRecord) throws {
     let version = team.currentKeyVersion
     let missing = try Int64.fetchAll(
       db.cachedStatement(
@@ -45,7 +55,7 @@ extension VaultSession {
           SELECT DISTINCT survivor_id / 64 AS bucket FROM caseload_entries WHERE team_id = ? AND team_key_version = ?
           EXCEPT SELECT bucket FROM caseload_buckets WHERE team_id = ? AND team_key_version = ?
           """), arguments: [team.id, version, team.id, version])
-    guard !missing.isEmpty else { return 0 }
+    guard !missing.isEmpty else { return }
     let entryKey = try caseloadKey(db, team: team)
     let bucketKey = try caseloadKey(db, team: team, subkey: 2)
     for bucket in missing {
@@ -73,7 +83,6 @@ extension VaultSession {
         sql: "INSERT OR REPLACE INTO caseload_buckets (team_id, bucket, team_key_version, entries, facts) VALUES (?, ?, ?, ?, ?)"
       ).execute(arguments: [team.id, bucket, version, entries.count, Data(sealed)])
     }
-    return missing.count
   }
 
   static func caseloadContext(vaultID: [UInt8], survivorID: Int64, teamID: Int64, keyVersion: Int64) -> [UInt8] {
@@ -86,7 +95,7 @@ extension VaultSession {
   /// entries row by row. Buckets hold only the team's survivors (any change to an entry deletes
   /// its bucket, and a survivor that moves or goes takes its entry with it), so equal numbers of
   /// survivors and bucket members, and of buckets, mean nothing is missing.
-  func caseloadIndexIsCurrent(_ db: Database, team: TeamRecord) throws -> Bool {
+  private func caseloadIndexIsCurrent(_ db: Database, team: TeamRecord) throws -> Bool {
     guard
       let survivors = try Row.fetchOne(
         db.cachedStatement(sql: "SELECT count(*), count(DISTINCT id / 64) FROM survivors WHERE team_id = ?"),
@@ -102,7 +111,7 @@ extension VaultSession {
   /// Builds the entries of `team`'s survivors that have none under its current key version.
   /// With `everything`, every entry of the team is rebuilt (after one failed authentication).
   /// Returns how many were built.
-  func refreshCaseloadIndex(_ db: Database, team: TeamRecord, everything: Bool) throws -> Int {
+  private func refreshCaseloadEntries(_ db: Database, team: TeamRecord, everything: Bool) throws -> Int {
     let key = try caseloadKey(db, team: team)
     if everything {
       try db.execute(sql: "DELETE FROM caseload_entries WHERE team_id = ?", arguments: [team.id])
@@ -146,7 +155,7 @@ extension VaultSession {
     return stale.count
   }
 
-  /// Opens every bucket of `team` (all current after `refreshCaseloadBuckets`), counts the cases
+  /// Opens every bucket of `team` (all current after `updateCaseloadIndex`), counts the cases
   /// `judge` counts and keeps those it returns a value for. The database is read on this thread in
   /// chunks while earlier chunks are opened and judged on the other cores (each bucket is
   /// independent). A bucket that fails authentication or does not parse is reported as damage.

@@ -76,10 +76,7 @@ extension VaultSession {
       var open = 0
       let everyOpenCase = query.everyOpenCase
       for team in teams where team.currentKeyVersion > 0 {
-        if try query.rebuild || !caseloadIndexIsCurrent(db, team: team) {
-          rebuilt += try refreshCaseloadIndex(db, team: team, everything: query.rebuild)
-          _ = try refreshCaseloadBuckets(db, team: team)
-        }
+        rebuilt += try updateCaseloadIndex(db, team: team, rebuild: query.rebuild)
         let scan = try scanCaseloadIndex(db, team: team) { facts in
           let due = rules.items(facts)
           let kept = !due.isEmpty || (everyOpenCase && facts.isOpen)

@@ -114,10 +114,7 @@ extension VaultSession {
       let horizon = today.adding(days: days)
       var due: [ConsentReview] = []
       for team in try memberTeams(db) where team.currentKeyVersion > 0 {
-        if try !caseloadIndexIsCurrent(db, team: team) {
-          _ = try refreshCaseloadIndex(db, team: team, everything: false)
-          _ = try refreshCaseloadBuckets(db, team: team)
-        }
+        _ = try updateCaseloadIndex(db, team: team, rebuild: false)
         let scan = try scanCaseloadIndex(db, team: team) { facts in
           let expiring = facts.consents.filter { $0.expires <= horizon }
           return (false, expiring.isEmpty ? nil : (facts.reference, expiring))

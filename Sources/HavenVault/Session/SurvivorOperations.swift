@@ -201,7 +201,7 @@ extension VaultSession {
   }
 
   /// The plaintext each survivor field holds (aliases as a JSON array).
-  private func encodedValue(_ details: SurvivorDetails, _ field: SurvivorField) throws -> String? {
+  func encodedValue(_ details: SurvivorDetails, _ field: SurvivorField) throws -> String? {
     switch field {
     case .reference, .safeContact: nil
     case .name: details.name
