@@ -21,7 +21,8 @@ extension VaultSession {
       case .survivors(let rows): try importSurvivors(db, rows, &context, progress)
       case .referrals(let rows): try importForSurvivors(db, rows, ReferralRows(session: self), &context, progress)
       case .sessions(let rows): try importForSurvivors(db, rows, SessionRows(session: self), &context, progress)
-      case .outcomes(let rows): try importForSurvivors(db, rows, OutcomeRows(session: self), &context, progress)
+      case .outcomes(let rows):
+        try importForSurvivors(db, rows, OutcomeRows(session: self, scale: try outcomeScale(db)), &context, progress)
       case .consents(let rows): try importForSurvivors(db, rows, ConsentRows(session: self), &context, progress)
       }
       let summary = context.summary

@@ -201,11 +201,15 @@ struct OutcomeRows: ImportRowKind {
   static let table = "outcome_assessments"
   static let readAction = AuditAction.outcomeRead
   let session: VaultSession
+  /// The vault's outcome scale, read once for the import.
+  let scale: OutcomeScale
   var sameness: String { "the same survivor, stage and date" }
 
   func locator(_ value: ImportedOutcome) -> SurvivorLocator { value.survivor }
   func identity(_ value: ImportedOutcome) -> String { "\(value.assessment.stage.rawValue)\u{1F}\(value.assessment.date)" }
-  func check(_ db: Database, _ value: ImportedOutcome) throws {}
+  func check(_ db: Database, _ value: ImportedOutcome) throws {
+    try VaultSession.checkRatings(value.assessment.ratings, on: scale)
+  }
 
   func existing(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [String: OutcomeAssessment] {
     Dictionary(
@@ -220,13 +224,12 @@ struct OutcomeRows: ImportRowKind {
   func recordName(_ existing: OutcomeAssessment) -> String { "outcome \(existing.id)" }
 
   func write(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ value: ImportedOutcome) throws {
-    _ = try session.insertOutcome(db, row, keys, value.assessment)
+    _ = try session.insertOutcome(db, row, keys, value.assessment, scale: scale)
   }
 
   func update(
     _ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ value: ImportedOutcome, _ existing: OutcomeAssessment
   ) throws {
-    try session.checkRatings(db, value.assessment.ratings)
     func sealed(_ domain: OutcomeDomain) -> Data? {
       keys.column(
         String(value.assessment.ratings[domain]!), table: "outcome_assessment", id: existing.id, field: domain.rawValue,

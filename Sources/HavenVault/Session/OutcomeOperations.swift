@@ -12,10 +12,12 @@ extension VaultSession {
     try withCaseFile(reference, action: .outcomeRead) { db, row, keys in try decodeOutcomes(db, row, keys) }
   }
 
+  /// `scale`: the vault's outcome scale when the caller has read it already (an import, once).
   func insertOutcome(
-    _ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ assessment: NewOutcomeAssessment
+    _ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ assessment: NewOutcomeAssessment,
+    scale: OutcomeScale? = nil
   ) throws -> Int64 {
-    try checkRatings(db, assessment.ratings)
+    try Self.checkRatings(assessment.ratings, on: try scale ?? outcomeScale(db))
     let referralID = try assessment.referral.map { try resolveReferral(db, row, keys, $0) }
     let id = try nextID(db, table: "outcome_assessments")
     func sealed(_ field: String, _ value: String, _ protection: FieldProtection = .statistics) -> Data? {
@@ -39,8 +41,7 @@ extension VaultSession {
   }
 
   /// Ratings must lie on the vault's declared scale.
-  func checkRatings(_ db: Database, _ ratings: [OutcomeDomain: Int]) throws {
-    let scale = try outcomeScale(db)
+  static func checkRatings(_ ratings: [OutcomeDomain: Int], on scale: OutcomeScale) throws(VaultError) {
     for domain in OutcomeDomain.allCases where !scale.range.contains(ratings[domain] ?? -1) {
       throw VaultError.invalidArgument(
         "\(domain.rawValue) rating \(ratings[domain] ?? -1) is outside this vault's outcome scale \(scale) "
