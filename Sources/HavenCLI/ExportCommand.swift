@@ -28,11 +28,18 @@ struct ExportCommand: ParsableCommand {
       name: .long,
       help: "Publish changed figures for a year already released, as its next revision (recorded in the release ledger).")
     var revise = false
+    @Flag(
+      name: .long,
+      help:
+        "Recover every survivor's statistics key from the statistics secret again and replace the stored wraps (after one failed to open)."
+    )
+    var rewrapKeys = false
 
     func run() throws {
       let session = try SessionOpener.open(global)
       let made = try ReportExport.make(
-        session: session, period: period.period(), filter: period.filter, rules: disclosure.rules, revise: revise)
+        session: session, period: period.period(), filter: period.filter, rules: disclosure.rules, revise: revise,
+        rewrapKeys: rewrapKeys)
       try delivery.deliver(made.request, session: session, action: .exportReport)
       if global.json { return Console.json(made.report) }
       ReportText.summary(made.report)

@@ -44,4 +44,13 @@ public enum FieldEnvelope {
     return try XChaCha20Poly1305.openKey(
       Array(envelope.dropFirst()), key: key, associatedData: [version] + context, as: type)
   }
+
+  /// Opens a wrapped key into an existing guarded key (a slot reused for many records).
+  public static func openKey<P: AEADKeyPurpose, Wrapped: KeyPurpose>(
+    _ envelope: [UInt8], key: borrowing SecretKey<P>, context: [UInt8], into target: borrowing SecretKey<Wrapped>
+  ) throws(CryptoError) {
+    guard let version = envelope.first else { throw .malformedInput("empty envelope") }
+    guard version == currentVersion else { throw .unsupportedVersion(version) }
+    try XChaCha20Poly1305.openKey(envelope[1...], key: key, associatedData: [version] + context, into: target)
+  }
 }

@@ -84,4 +84,17 @@ public final class ReusableAgreedKey<P: AEADKeyPurpose>: @unchecked Sendable {
       secret: keyPair.secretKey, peer: ephemeral, ephemeral: ephemeral, recipient: keyPair.publicKey, label: label,
       shared: shared, into: key.storage)
   }
+
+  /// Overwrites `key` with a key unwrapped from a field envelope (as `FieldEnvelope.sealKey`
+  /// makes), so a reader holding a stored wrap of the key skips the agreement.
+  public func unwrap<W: AEADKeyPurpose>(
+    _ envelope: [UInt8], key wrappingKey: borrowing SecretKey<W>, context: [UInt8]
+  ) throws(CryptoError) {
+    try FieldEnvelope.openKey(envelope, key: wrappingKey, context: context, into: key)
+  }
+
+  /// `key` wrapped under `wrappingKey` in a field envelope, for storage.
+  public func wrapped<W: AEADKeyPurpose>(under wrappingKey: borrowing SecretKey<W>, context: [UInt8]) -> [UInt8] {
+    FieldEnvelope.sealKey(key, key: wrappingKey, context: context)
+  }
 }

@@ -53,6 +53,13 @@ public enum StatisticsFieldKeyPurpose: AEADKeyPurpose {
   public static let byteCount = 32
   public static let displayName = "statistics field key"
 }
+/// Wraps each survivor's statistics key a second time, for the `reporting` role: derived from
+/// the statistics secret, so only its holders (reporting users, the recovery key) can make or
+/// open such a wrap, and a report opens a stored key instead of an X25519 agreement per survivor.
+public enum StatisticsKeyWrapPurpose: AEADKeyPurpose {
+  public static let byteCount = 32
+  public static let displayName = "statistics key-wrap key"
+}
 /// Keys pseudonymous references in audit entries and exports.
 public enum PseudonymKeyPurpose: KeyedHashPurpose {
   public static let byteCount = 32

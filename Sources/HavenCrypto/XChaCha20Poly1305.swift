@@ -104,6 +104,24 @@ public enum XChaCha20Poly1305 {
     return try SecretKey<Wrapped>(adopting: openSecret(sealed, key: key, associatedData: associatedData))
   }
 
+  /// Decrypts a wrapped key into an existing guarded key of the same purpose (a reused slot):
+  /// on failure the slot is wiped, never left holding a partial or earlier key.
+  public static func openKey<P: AEADKeyPurpose, Wrapped: KeyPurpose>(
+    _ sealed: ArraySlice<UInt8>, key: borrowing SecretKey<P>, associatedData: [UInt8], into target: borrowing SecretKey<Wrapped>
+  ) throws(CryptoError) {
+    guard sealed.count == nonceByteCount + Wrapped.byteCount + tagByteCount else {
+      throw .malformedInput("wrapped \(Wrapped.displayName) has the wrong length")
+    }
+    let (nonce, body) = try split(sealed)
+    let status = target.storage.withUnsafeMutableBytes { out in
+      decrypt(into: out, body: body, nonce: nonce, key: key, associatedData: associatedData)
+    }
+    guard status == 0 else {
+      target.storage.withUnsafeMutableBytes { out in sodium_memzero(out.baseAddress, out.count) }
+      throw .authenticationFailed
+    }
+  }
+
   /// Encrypts a key for storage (the wrapped form `openKey` reverses).
   public static func sealKey<P: AEADKeyPurpose, Wrapped: KeyPurpose>(
     _ wrapped: borrowing SecretKey<Wrapped>, key: borrowing SecretKey<P>, associatedData: [UInt8]

@@ -7,12 +7,13 @@ import HavenVault
 public enum ReportExport {
   public static func make(
     session: VaultSession, period: ReportPeriod, filter: ReportFilter, rules: DisclosureRules, revise: Bool = false,
-    on day: CalendarDate = CalendarDate.today()
+    rewrapKeys: Bool = false, on day: CalendarDate = CalendarDate.today()
   ) throws(VaultError) -> (report: CommissionerReport, request: ExportSigner.Request) {
     if let reason = ReleaseGrid.refusal(period: period, filter: filter) {
       try session.refuseReportRelease(detail: "outside the release grid: \(cutDescription(period, filter))", reason: reason)
     }
-    var (report, consent) = try figures(session: session, period: period, filter: filter, rules: rules, method: .cellKey, on: day)
+    var (report, consent) = try figures(
+      session: session, period: period, filter: filter, rules: rules, method: .cellKey, rewrapKeys: rewrapKeys, on: day)
     let release = try ledgerDecision(
       session: session, period: period, figures: Hex.encode(SHA256.hash(Array(try ReportRendering.csv(report).utf8))),
       revise: revise)
@@ -86,11 +87,13 @@ public enum ReportExport {
   /// such, so an auditor sees every exact read.
   public static func figures(
     session: VaultSession, period: ReportPeriod, filter: ReportFilter, rules: DisclosureRules, method: DisclosureMethod,
-    on day: CalendarDate = CalendarDate.today()
+    rewrapKeys: Bool = false, on day: CalendarDate = CalendarDate.today()
   ) throws(VaultError) -> (report: CommissionerReport, consent: ConsentFilterSummary) {
     var counts = ReportCounts(period: period, filter: filter)
     let target = method == .cellKey ? "report" : "report (exact counts, internal use)"
-    let consent = try session.readStatisticalCases(consentFor: .statistics, on: day, target: target) { counts.add($0) }
+    let consent = try session.readStatisticalCases(consentFor: .statistics, on: day, target: target, rewrapKeys: rewrapKeys) {
+      counts.add($0)
+    }
     let labels = ReportLabels(
       services: Dictionary(
         uniqueKeysWithValues: try session.listServices().compactMap { service in service.displayName.map { (service.name, $0) } })

@@ -131,6 +131,8 @@ public enum VaultError: Error, Equatable, Sendable {
       "compare the root with the one your organisation recorded (Keys/); remove the line from the pins file only if it is the new, intended root"
     case .keyFileDamaged, .keyFileFromAnotherVault:
       "restore the key file from a backup, or have an admin reset this user's keys with the recovery key"
+    case .fieldAuthenticationFailed("statistics_key_wraps", _, _):
+      "'haven export report --rewrap-keys' recovers every statistics key from the statistics secret and replaces the stored wraps; tell whoever looks after the vault that it was altered"
     case .fieldAuthenticationFailed(let table, _, _) where table.hasPrefix("caseload_"):
       "'haven caseload --rebuild' makes the caseload index again from the case files; tell whoever looks after the vault that it was altered"
     default: nil

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @Suite("haven export and keygen through the real binary")
@@ -71,6 +72,19 @@ struct ExportCommandTests {
     let audit = try cli.asAdmin(["audit", "log", "--action", "export.", "--json"])
     #expect(audit.stdout.contains("export.report"))
     #expect(try cli.run(["audit", "verify"]).status == 0)
+
+    // The report left each survivor's statistics key wrapped for the next one (format 11). An
+    // altered wrap is refused as damage with the way out; --rewrap-keys takes it.
+    try DatabaseQueue(path: cli.vault + "/vault.sqlite").write { db in
+      try db.execute(sql: "UPDATE statistics_key_wraps SET wrapped = substr(wrapped, 1, 40) || x'00' || substr(wrapped, 42)")
+    }
+    let again = ["export", "report", "--year", "2024/25", "--recipient", path("commissioner.pub"), "--out", path("again.hvx")]
+    let damaged = try cli.asUser("rita", again)
+    #expect(damaged.status == 65)
+    #expect(damaged.stderr.contains("statistics_key_wraps") && damaged.stderr.contains("--rewrap-keys"))
+    let rewrapped = try cli.asUser("rita", again + ["--rewrap-keys"])
+    #expect(rewrapped.status == 0, "\(rewrapped.stderr)")
+    #expect(rewrapped.stdout.contains("Received in the period (people: referred at least once): <5 referrals, <5 people"))
   }
 
   @Test("a released report: half a year or one service refused (77), a year once, changed figures only with --revise")

@@ -105,6 +105,8 @@ struct Format5Vault {
       }
       try db.execute(
         sql: """
+          DROP TRIGGER statistics_key_wrap_stale; DROP TABLE statistics_key_wraps;
+          DELETE FROM grdb_migrations WHERE identifier = 'v11-statistics-key-wraps';
           DROP TABLE import_runs; DROP TABLE vocabulary_aliases;
           DELETE FROM grdb_migrations WHERE identifier = 'v10-import-runs';
           DROP TABLE caseload_buckets; DROP TABLE caseload_entries;

@@ -107,6 +107,25 @@ struct FormatVectorTests {
       ephemeral: ephemeral, recipient: statistics, label: "haven.statistics.v1", as: StatisticsFieldKeyPurpose.self)
     #expect(fieldKey.withUnsafeBytes { Array($0) } == (try bytes(vector, "field_key")))
 
+    // The report's second wrap of that key (format 11): wrap key from the statistics secret,
+    // context binding survivor 17, field generation 1 and E, the envelope under nonce seq(0x40, 24).
+    let wrap = try group("statistics_key_wrap")
+    let wraps = try StatisticsKeyWraps(statistics: statistics, vaultID: vaultID)
+    #expect(wraps.key.withUnsafeBytes { Array($0) } == (try bytes(wrap, "wrap_key")))
+    let wrapContext = StatisticsKeyWraps.context(vaultID: vaultID, survivorID: 17, keyVersion: 1, ephemeralKey: ephemeral.bytes)
+    #expect(wrapContext == (try bytes(wrap, "context")))
+    let nonce = Array(0x40..<0x58).map { UInt8($0) }
+    let sealed = fieldKey.withUnsafeBytes {
+      XChaCha20Poly1305.sealDetachedNonce(
+        $0, key: wraps.key, nonce: nonce, associatedData: [FieldEnvelope.currentVersion] + wrapContext)
+    }
+    let envelope = try bytes(wrap, "envelope")
+    #expect([FieldEnvelope.currentVersion] + nonce + sealed == envelope)
+    let slot = try ReusableAgreedKey<StatisticsFieldKeyPurpose>()
+    try slot.unwrap(envelope, key: wraps.key, context: wrapContext)
+    let unwrapped = slot.key.constantTimeEquals(fieldKey)
+    #expect(unwrapped)
+
     let recovery = try group("recovery_key")
     let secret = try bytes(recovery, "secret")
     #expect(Array(BLAKE2b.hash(secret, outputByteCount: 32).prefix(4)) == (try bytes(recovery, "checksum")))

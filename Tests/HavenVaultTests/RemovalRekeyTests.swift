@@ -48,6 +48,11 @@ struct RemovalRekeyTests {
     _ = try fixture.unlock("wendy")
     let wendy = try fixture.unlock("wendy")
     let reference = try wendy.addSurvivor(team: "north", details: Self.details("Testperson Before"))
+    // A statistical read before the removal leaves the survivor's statistics key wrapped for the
+    // reporting role (format 11); the re-key below must drop that wrap, or the last read fails.
+    try admin.deliverWithRecoveryKey(fixture.recoveryKey())
+    _ = try fixture.unlock("rita").readStatisticalCases(consentFor: .statistics) { _ in }
+    #expect(try fixture.rawDatabase().read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM statistics_key_wraps") } == 1)
 
     // What will copies while a member: north v1, its blind-index key for names, the record key.
     let will = try fixture.unlock("will")

@@ -14,6 +14,8 @@ struct StoredStatisticalSurvivor: Sendable {
   let id: Int64
   let keyVersion: Int64
   let ephemeralKey: [UInt8]
+  /// The statistics key wrapped for the `reporting` role by an earlier report, if any.
+  let wrappedKey: [UInt8]?
   /// gender, district, cohort.
   let envelopes: [[UInt8]?]
   var consents: [StoredStatisticalRow] = []
@@ -40,13 +42,16 @@ enum StatisticalBatch {
     let rows = try Row.fetchCursor(
       db.cachedStatement(
         sql: """
-          SELECT id, key_version, statistics_ephemeral_key, gender, district, cohort FROM survivors
-          WHERE id > ? ORDER BY id LIMIT ?
+          SELECT s.id, s.key_version, s.statistics_ephemeral_key, w.wrapped, s.gender, s.district, s.cohort
+          FROM survivors s LEFT JOIN statistics_key_wraps w ON w.survivor_id = s.id
+          WHERE s.id > ? ORDER BY s.id LIMIT ?
           """), arguments: [after, limit])
     while let row = try rows.next() {
       survivors.append(
         StoredStatisticalSurvivor(
-          id: row[0], keyVersion: row[1], ephemeralKey: [UInt8](row[2] as Data), envelopes: envelopes(row, from: 3, count: 3)))
+          id: row[0], keyVersion: row[1], ephemeralKey: [UInt8](row[2] as Data),
+          wrappedKey: (row[3] as Data?).map { [UInt8]($0) },
+          envelopes: envelopes(row, from: 4, count: 3)))
     }
     guard let first = survivors.first?.id, let last = survivors.last?.id else { return [] }
     var position: [Int64: Int] = [:]

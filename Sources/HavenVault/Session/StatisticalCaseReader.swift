@@ -16,22 +16,27 @@ extension VaultSession {
   ///
   /// A read over every survivor takes seconds, so it does not hold the write lock (workers go on
   /// recording): its audit entry is committed first, the read runs in one read transaction (a
-  /// consistent snapshot), and a second entry records what it included and left out.
+  /// consistent snapshot), and a second entry records what it included and left out. The same
+  /// transaction stores the statistics key wraps the read made (docs/FORMAT.md, "Statistics key
+  /// wraps"), so the next read skips those survivors' X25519 agreements; `rewrapKeys` ignores
+  /// the stored wraps and makes every one again (after a wrap failed to open).
   public func readStatisticalCases(
     consentFor purpose: ConsentPurpose, on day: CalendarDate = CalendarDate.today(),
-    pseudonymsFor recipient: BoxPublicKey? = nil, target: String = "survivors",
+    pseudonymsFor recipient: BoxPublicKey? = nil, target: String = "survivors", rewrapKeys: Bool = false,
     _ visit: (StatisticalCase) throws -> Void
   ) throws(VaultError) -> ConsentFilterSummary {
     try authorize(.readStatistics, action: .statisticsRead, target: target)
     try transaction { db in
       try record(db, action: .statisticsRead, target: target, detail: "begun: every survivor with \(purpose) consent")
     }
+    var wraps: [StatisticsKeyWrap] = []
     let summary = try snapshotRead { db in
       let statistics = try statisticsKeyPair(db)
       let pseudonyms = try recipient.map {
         try ExportPseudonyms(statistics: statistics, vaultID: metadata.vaultID, recipient: $0)
       }
-      let decryptor = try StatisticalDecryptor(statistics: statistics, vaultID: metadata.vaultID, purpose: purpose, day: day)
+      let decryptor = try StatisticalDecryptor(
+        statistics: statistics, vaultID: metadata.vaultID, purpose: purpose, day: day, rewrap: rewrapKeys)
       var included = 0
       var excluded: [String: Int] = [:]
       var batch = try StatisticalBatch.fetch(db, after: 0, limit: Self.statisticalBatchSize)
@@ -39,7 +44,9 @@ extension VaultSession {
         let pending = decryptor.begin(batch)
         // The next batch is read while this one is decrypted.
         let next = try StatisticalBatch.fetch(db, after: last.id, limit: Self.statisticalBatchSize)
-        for result in pending.wait() {
+        let opened = pending.wait()
+        wraps.append(contentsOf: opened.wraps)
+        for result in opened.results {
           switch try result.get() {
           case .excluded(let status):
             excluded[status.rawValue, default: 0] += 1
@@ -53,9 +60,11 @@ extension VaultSession {
       return ConsentFilterSummary(purpose: purpose.description, included: included, excluded: excluded)
     }
     try transaction { db in
+      let stored = try StatisticsKeyWraps.store(wraps, db)
       try record(
         db, action: .statisticsRead, target: target,
-        detail: "\(summary.included) survivors with \(purpose) consent, \(summary.excludedTotal) left out for consent")
+        detail: "\(summary.included) survivors with \(purpose) consent, \(summary.excludedTotal) left out for consent"
+          + (stored > 0 ? "; \(stored) statistics keys wrapped for later reads" : ""))
     }
     return summary
   }

@@ -7,46 +7,83 @@ enum StatisticalResult: Sendable {
   case included(StatisticalCase)
 }
 
-/// Opens survivors' statistical rows with the statistics secret, on every core: the one X25519
-/// agreement per survivor and the field decryptions are most of a report's cost, and each
-/// survivor is independent of the others. Each worker keeps one guarded key slot for the whole
-/// read (guarded allocations cost several system calls each). Keys are only read concurrently.
+/// Opens survivors' statistical rows with the statistics secret, on every core: recovering each
+/// survivor's statistics key and the field decryptions are most of a report's cost, and each
+/// survivor is independent of the others. A key is opened from its stored wrap when an earlier
+/// report left one (one small envelope), else agreed by X25519 and wrapped for the next report.
+/// Each worker keeps one guarded key slot for the whole read (guarded allocations cost several
+/// system calls each). Keys are only read concurrently.
 final class StatisticalDecryptor: @unchecked Sendable {
   private let statistics: BoxKeyPair
+  private let wraps: StatisticsKeyWraps
   private let slots: [ReusableAgreedKey<StatisticsFieldKeyPurpose>]
   private let cellKeys: CellKeys
+  /// Ignore stored wraps: agree every key again and wrap it afresh.
+  private let rewrap: Bool
   let vaultID: [UInt8]
   let purpose: ConsentPurpose
   let day: CalendarDate
 
-  init(statistics: consuming BoxKeyPair, vaultID: [UInt8], purpose: ConsentPurpose, day: CalendarDate) throws {
+  init(
+    statistics: consuming BoxKeyPair, vaultID: [UInt8], purpose: ConsentPurpose, day: CalendarDate, rewrap: Bool = false
+  ) throws {
     let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
     self.slots = try (0..<workers).map { _ in try ReusableAgreedKey<StatisticsFieldKeyPurpose>() }
     self.cellKeys = try CellKeys(statistics: statistics, vaultID: vaultID)
+    self.wraps = try StatisticsKeyWraps(statistics: statistics, vaultID: vaultID)
     self.statistics = statistics
+    self.rewrap = rewrap
     self.vaultID = vaultID
     self.purpose = purpose
     self.day = day
   }
 
-  /// Opens a batch; results come in the batch's order, each survivor's failure on its own.
-  func open(_ batch: [StoredStatisticalSurvivor]) -> [Result<StatisticalResult, VaultError>] {
+  /// Opens a batch; results come in the batch's order, each survivor's failure on its own, with
+  /// the wraps made for keys that had to be agreed.
+  func open(_ batch: [StoredStatisticalSurvivor]) -> OpenedStatisticalBatch {
     var results = [Result<StatisticalResult, VaultError>](repeating: .failure(.storageFailure("not read")), count: batch.count)
+    var made = [StatisticsKeyWrap?](repeating: nil, count: batch.count)
     let workers = slots.count
     results.withUnsafeMutableBufferPointer { buffer in
-      nonisolated(unsafe) let output = buffer
-      DispatchQueue.concurrentPerform(iterations: workers) { worker in
-        // Worker w takes survivors w, w + workers, ...: each index is written by exactly one worker.
-        for index in stride(from: worker, to: batch.count, by: workers) {
-          do {
-            output[index] = .success(try open(batch[index], slot: slots[worker]))
-          } catch {
-            output[index] = .failure(VaultError.wrapping(error))
+      made.withUnsafeMutableBufferPointer { madeBuffer in
+        nonisolated(unsafe) let output = buffer
+        nonisolated(unsafe) let madeOutput = madeBuffer
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+          // Worker w takes survivors w, w + workers, ...: each index is written by exactly one worker.
+          for index in stride(from: worker, to: batch.count, by: workers) {
+            do {
+              madeOutput[index] = try recoverKey(batch[index], slot: slots[worker])
+              output[index] = .success(try open(batch[index], slot: slots[worker]))
+            } catch {
+              output[index] = .failure(VaultError.wrapping(error))
+            }
           }
         }
       }
     }
-    return results
+    return OpenedStatisticalBatch(results: results, wraps: made.compactMap { $0 })
+  }
+
+  /// Puts the survivor's statistics key in `slot`: from its wrap if there is one, else by
+  /// agreement, returning the wrap to store.
+  private func recoverKey(
+    _ stored: StoredStatisticalSurvivor, slot: ReusableAgreedKey<StatisticsFieldKeyPurpose>
+  ) throws -> StatisticsKeyWrap? {
+    let context = StatisticsKeyWraps.context(
+      vaultID: vaultID, survivorID: stored.id, keyVersion: stored.keyVersion, ephemeralKey: stored.ephemeralKey)
+    if !rewrap, let wrapped = stored.wrappedKey {
+      do {
+        try slot.unwrap(wrapped, key: wraps.key, context: context)
+        return nil
+      } catch {
+        throw VaultError.fieldAuthenticationFailed(table: "statistics_key_wraps", recordID: stored.id, field: "wrapped")
+      }
+    }
+    try slot.recover(
+      ephemeral: try BoxPublicKey(bytes: stored.ephemeralKey), recipient: statistics, label: CaseKeys.statisticsLabel)
+    return StatisticsKeyWrap(
+      survivorID: stored.id, keyVersion: stored.keyVersion, ephemeralKey: stored.ephemeralKey,
+      envelope: slot.wrapped(under: wraps.key, context: context))
   }
 
   /// Starts opening a batch on the worker threads and returns at once, so that the caller can
@@ -57,13 +94,12 @@ final class StatisticalDecryptor: @unchecked Sendable {
     return pending
   }
 
+  /// Decrypts one survivor's rows with the statistics key already in `slot`.
   private func open(
     _ stored: StoredStatisticalSurvivor, slot: ReusableAgreedKey<StatisticsFieldKeyPurpose>
   ) throws
     -> StatisticalResult
   {
-    try slot.recover(
-      ephemeral: try BoxPublicKey(bytes: stored.ephemeralKey), recipient: statistics, label: CaseKeys.statisticsLabel)
     let columns = StatisticalColumns(vaultID: vaultID, keyVersion: stored.keyVersion, slot: slot)
     let consent = ConsentLedger.state(of: purpose, in: try consentHistory(stored, columns), on: day)
     // Left out for consent: nothing beyond the consent history is decrypted.
@@ -144,19 +180,26 @@ final class StatisticalDecryptor: @unchecked Sendable {
   }
 }
 
-/// A batch being opened on the worker threads; `wait` returns its results in the batch's order.
+/// What opening one batch gave: a result per survivor in the batch's order, and the key wraps
+/// made for survivors whose statistics key had to be agreed.
+struct OpenedStatisticalBatch: Sendable {
+  let results: [Result<StatisticalResult, VaultError>]
+  let wraps: [StatisticsKeyWrap]
+}
+
+/// A batch being opened on the worker threads; `wait` returns what it came to.
 final class PendingStatisticalBatch: @unchecked Sendable {
-  private var results: [Result<StatisticalResult, VaultError>] = []
+  private var opened = OpenedStatisticalBatch(results: [], wraps: [])
   private let done = DispatchSemaphore(value: 0)
 
-  fileprivate func finish(_ results: [Result<StatisticalResult, VaultError>]) {
-    self.results = results
+  fileprivate func finish(_ opened: OpenedStatisticalBatch) {
+    self.opened = opened
     done.signal()
   }
 
-  func wait() -> [Result<StatisticalResult, VaultError>] {
+  func wait() -> OpenedStatisticalBatch {
     done.wait()
-    return results
+    return opened
   }
 }
 

@@ -466,6 +466,24 @@ enum VaultMigrations {
           UPDATE vault_meta SET format_version = 10;
           """)
     }
+    migrator.registerMigration("v11-statistics-key-wraps") { db in
+      // Each survivor's statistics key wrapped a second time under a key derived from the
+      // statistics secret (docs/FORMAT.md, "Statistics key wraps"), written by the first report
+      // that agreed it: later reports open one small envelope per survivor instead of an X25519
+      // agreement. A wrap goes with its survivor, and whenever their statistics key changes.
+      try db.execute(
+        sql: """
+          CREATE TABLE statistics_key_wraps (
+            survivor_id INTEGER PRIMARY KEY REFERENCES survivors(id) ON DELETE CASCADE,
+            wrapped BLOB NOT NULL
+          );
+          CREATE TRIGGER statistics_key_wrap_stale AFTER UPDATE OF key_version, statistics_ephemeral_key ON survivors
+          BEGIN
+            DELETE FROM statistics_key_wraps WHERE survivor_id IN (OLD.id, NEW.id);
+          END;
+          UPDATE vault_meta SET format_version = 11;
+          """)
+    }
     return migrator
   }
 }
