@@ -37,6 +37,30 @@ public enum MerkleTree {
     return inclusionProof(index: index - k, leaves.dropFirst(k)) + [root(leaves.prefix(k))]
   }
 
+  /// PATH(m, D[n]) where the hash of each subtree on the path is asked of `rangeHash` (MTH of
+  /// the leaves in that range, 0-based), so a caller holding stored subtree hashes reads a few
+  /// of them instead of every leaf. Equal to `inclusionProof(index:_:)` when `rangeHash` is.
+  public static func inclusionProof<E: Error>(
+    index: Int, treeSize: Int, rangeHash: (Range<Int>) throws(E) -> Hash
+  ) throws(E) -> [Hash] {
+    precondition(index >= 0 && index < treeSize)
+    var path: [Hash] = []
+    var range = 0..<treeSize
+    // Top-down, so the path is built in reverse (RFC 6962 lists the deepest sibling first).
+    while range.count > 1 {
+      let k = largestPowerOfTwo(below: range.count)
+      let split = range.lowerBound + k
+      if index < split {
+        path.append(try rangeHash(split..<range.upperBound))
+        range = range.lowerBound..<split
+      } else {
+        path.append(try rangeHash(range.lowerBound..<split))
+        range = split..<range.upperBound
+      }
+    }
+    return path.reversed()
+  }
+
   /// PATH for many leaves of one tree at once: the tree's levels are hashed once (a last node
   /// without a sibling moves up unchanged, which gives RFC 6962's tree), then each path is read
   /// off in O(log n). Equal to `inclusionProof(index:_:)` for every index.
@@ -140,7 +164,7 @@ public enum MerkleTree {
     } while fn & 1 == 0 && fn != 0
   }
 
-  static func largestPowerOfTwo(below n: Int) -> Int {
+  public static func largestPowerOfTwo(below n: Int) -> Int {
     precondition(n > 1)
     var k = 1
     while k << 1 < n { k <<= 1 }
@@ -170,13 +194,24 @@ public struct MerkleFrontier: Equatable, Sendable {
   }
 
   public mutating func append(leafHash: MerkleTree.Hash) {
+    _ = append(leafHash: leafHash, completing: -1)
+  }
+
+  /// Appends a leaf and returns the hash of the perfect subtree of `height` that this leaf
+  /// completed, if it completed one (the size became a multiple of 2^height): what a writer
+  /// stores so that later proofs read one hash instead of 2^height leaves.
+  public mutating func append(leafHash: MerkleTree.Hash, completing height: Int) -> MerkleTree.Hash? {
     subtrees.append(Subtree(height: 0, hash: leafHash))
     size += 1
+    var completed: MerkleTree.Hash? = height == 0 ? leafHash : nil
     while subtrees.count >= 2, subtrees[subtrees.count - 1].height == subtrees[subtrees.count - 2].height {
       let right = subtrees.removeLast()
       let left = subtrees.removeLast()
-      subtrees.append(Subtree(height: left.height + 1, hash: MerkleTree.nodeHash(left.hash, right.hash)))
+      let merged = Subtree(height: left.height + 1, hash: MerkleTree.nodeHash(left.hash, right.hash))
+      if merged.height == height { completed = merged.hash }
+      subtrees.append(merged)
     }
+    return completed
   }
 
   public var root: MerkleTree.Hash {

@@ -105,6 +105,7 @@ struct Format5Vault {
       }
       try db.execute(
         sql: """
+          DROP TABLE audit_subtrees; DELETE FROM grdb_migrations WHERE identifier = 'v12-audit-subtrees';
           DROP TRIGGER statistics_key_wrap_stale; DROP TABLE statistics_key_wraps;
           DELETE FROM grdb_migrations WHERE identifier = 'v11-statistics-key-wraps';
           DROP TABLE import_runs; DROP TABLE vocabulary_aliases;

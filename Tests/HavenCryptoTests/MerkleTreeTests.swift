@@ -42,6 +42,34 @@ struct MerkleTreeTests {
     }
   }
 
+  @Test("PATH from subtree hashes equals PATH from leaves; a frontier reports each perfect subtree it completes")
+  func pathFromSubtrees() {
+    for size in 1...70 {
+      let leaves = (0..<size).map { MerkleTree.leafHash([UInt8(truncatingIfNeeded: $0), 9]) }
+      var asked: [Range<Int>] = []
+      for index in 0..<size {
+        let proof = MerkleTree.inclusionProof(index: index, treeSize: size) { (range: Range<Int>) -> MerkleTree.Hash in
+          asked.append(range)
+          return MerkleTree.root(leaves[range])
+        }
+        #expect(proof == MerkleTree.inclusionProof(index: index, leaves[...]), "size \(size) index \(index)")
+      }
+      // Every range asked for that is a power of two long starts at a multiple of its length:
+      // a perfect subtree a writer could have stored.
+      for range in asked where range.count & (range.count - 1) == 0 {
+        #expect(range.lowerBound % range.count == 0, "size \(size): \(range) is not aligned")
+      }
+    }
+    var frontier = MerkleFrontier()
+    let leaves = (0..<40).map { MerkleTree.leafHash([UInt8($0)]) }
+    for (index, leaf) in leaves.enumerated() {
+      let completed = frontier.append(leafHash: leaf, completing: 3)
+      let size = index + 1
+      #expect(completed == (size % 8 == 0 ? MerkleTree.root(leaves[(size - 8)..<size]) : nil), "size \(size)")
+    }
+    #expect(frontier.root == MerkleTree.root(leaves))
+  }
+
   @Test("every inclusion and consistency proof of trees up to 33 leaves verifies, and a wrong one does not")
   func proofs() {
     let hashes = (0..<33).map { MerkleTree.leafHash([UInt8($0)]) }

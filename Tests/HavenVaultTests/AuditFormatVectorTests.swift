@@ -13,6 +13,28 @@ struct AuditFormatVectorTests {
     return (try? JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]) ?? [:]
   }
 
+  @Test("stored subtrees (format 12): each block is its 1,024 leaves' MTH, and a path read through them is PATH")
+  func storedSubtrees() throws {
+    let vector = try #require(Self.vector["stored_subtrees"] as? [String: Any])
+    let count = try #require(vector["leaf_count"] as? Int)
+    let leaves = (0..<count).map { (index: Int) -> MerkleTree.Hash in
+      let data = withUnsafeBytes(of: UInt32(index).bigEndian) { Array($0) }
+      return MerkleTree.leafHash(data)
+    }
+    var frontier = MerkleFrontier()
+    var blocks: [MerkleTree.Hash] = []
+    for leaf in leaves {
+      if let block = frontier.append(leafHash: leaf, completing: AuditSubtrees.blockHeight) { blocks.append(block) }
+    }
+    #expect(blocks.map(Hex.encode) == [vector["block_0"] as? String, vector["block_1"] as? String].compactMap { $0 })
+    #expect(Hex.encode(frontier.root) == vector["root"] as? String)
+    let expected = try #require(vector["inclusion_proof_index_4"] as? [String])
+    #expect(MerkleTree.inclusionProof(index: 4, leaves[...]).map(Hex.encode) == expected)
+    #expect(
+      MerkleTree.verifyInclusion(
+        leafHash: leaves[4], index: 4, treeSize: count, proof: expected.map { Hex.decode($0)! }, root: frontier.root))
+  }
+
   @Test("entries encode to the stated leaves; leaves give the root; the note verifies; the proofs verify")
   func workedExample() throws {
     let vector = Self.vector

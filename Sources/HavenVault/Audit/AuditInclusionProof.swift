@@ -41,24 +41,14 @@ extension AuditVerifier {
         guard seq >= 1, seq <= size else {
           throw VaultError.invalidArgument("entry \(seq) is not yet covered by a signed checkpoint (latest covers 1-\(size))")
         }
-        // The stored leaf hashes: the proof is checked against the signed root (`verifies`), so a
-        // wrong stored hash cannot make a false proof verify; only an entry without one is hashed.
-        var leaves: [MerkleTree.Hash] = []
-        leaves.reserveCapacity(size)
-        let stored = try Row.fetchCursor(
-          db, sql: "SELECT \(try AuditEntry.orderedColumns(db)) FROM audit_entries WHERE seq <= ? ORDER BY seq", arguments: [size]
-        )
-        while let leaf = try stored.next() {
-          if let hash = leaf[10] as Data? {
-            leaves.append([UInt8](hash))
-          } else {
-            leaves.append(AuditEntry(positional: leaf).leafHash)
-          }
-        }
+        // Stored subtree and leaf hashes: the proof is checked against the signed root
+        // (`verifies`), so a wrong stored hash cannot make a false proof verify.
+        var reader = try AuditPathReader(db, treeSize: size)
+        let path = try reader.path(seq: seq)
         let entry = AuditEntry(row: row)
         return AuditInclusionProof(
           seq: seq, leafIndex: Int(seq - 1), leafData: entry.leafData, leafHash: entry.leafHash, treeSize: size,
-          path: MerkleTree.inclusionProof(index: Int(seq - 1), leaves[...]), checkpoint: checkpoint["note"])
+          path: path, checkpoint: checkpoint["note"])
       }
     } catch {
       throw VaultError.wrapping(error)

@@ -77,7 +77,9 @@ final class AuditWriter {
       breakGlass ? 1 : 0, Data(leafHash), entry.actorSalt.map { Data($0) },
     ])
     let before = edge.subtrees.count
-    edge.append(leafHash: leafHash)
+    if let block = edge.append(leafHash: leafHash, completing: AuditSubtrees.blockHeight) {
+      try AuditSubtrees.store(db, block: edge.size / AuditSubtrees.blockSize - 1, hash: block)
+    }
     unchanged = min(unchanged, min(before, edge.subtrees.count) - 1)
     frontier = edge
     return seq
@@ -138,7 +140,9 @@ enum AuditTree {
       try db.cachedStatement(sql: "UPDATE audit_entries SET leaf_hash = ? WHERE seq = ?").execute(arguments: [
         Data(entry.leafHash), entry.seq,
       ])
-      frontier.append(leafHash: entry.leafHash)
+      if let block = frontier.append(leafHash: entry.leafHash, completing: AuditSubtrees.blockHeight) {
+        try AuditSubtrees.store(db, block: frontier.size / AuditSubtrees.blockSize - 1, hash: block)
+      }
     }
     try save(db, frontier, unchangedPrefix: 0)
     return frontier

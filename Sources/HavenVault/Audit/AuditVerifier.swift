@@ -173,6 +173,8 @@ public struct AuditVerifier {
     // Entries, in order: numbered 1, 2, 3, ...; each content matching its recorded leaf hash; the
     // tree at each checkpoint's size matching the signed root.
     var frontier = MerkleFrontier()
+    // The stored subtrees (format 12) are a cache for proofs; each must match the entries.
+    let storedBlocks = try AuditSubtrees.load(db, below: Int.max)
     // Every leaf is kept only when a witness asks for a consistency proof.
     var leaves: [MerkleTree.Hash] = []
     var lastSignedSize = 0
@@ -194,7 +196,14 @@ public struct AuditVerifier {
         if let stored = pending.stored[index], stored != leafHash {
           fail("entry \(entry.seq) was altered: its content no longer matches its recorded leaf hash")
         }
-        frontier.append(leafHash: leafHash)
+        if let block = frontier.append(leafHash: leafHash, completing: AuditSubtrees.blockHeight) {
+          let number = frontier.size / AuditSubtrees.blockSize - 1
+          if let stored = storedBlocks[number], stored != block {
+            fail(
+              "the stored subtree hash of entries \(number * AuditSubtrees.blockSize + 1)-\(frontier.size) does not match them "
+                + "(it is a cache for proofs, written by haven as the log grows): it was edited outside haven")
+          }
+        }
         if witnessText != nil { leaves.append(leafHash) }
         let failedUnlock = isFailedUnlock(entry)
         if !failedUnlock, let actor = entry.actorUserID { rangeActors.insert(actor) }

@@ -104,14 +104,12 @@ extension VaultSession {
       db, sql: "SELECT * FROM audit_entries WHERE subject = ? AND seq <= ? ORDER BY seq", arguments: [subject, treeSize]
     ).map(AuditEntry.init(row:))
     guard !entries.isEmpty else { return [] }
-    let leaves = try Data.fetchAll(
-      db, sql: "SELECT leaf_hash FROM audit_entries WHERE seq <= ? ORDER BY seq", arguments: [treeSize]
-    ).map { [UInt8]($0) }
+    var reader = try AuditPathReader(db, treeSize: treeSize)
     let roles = Dictionary(
       uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, role FROM users").map {
         ($0["id"] as Int64, Role(rawValue: $0["role"]))
       })
-    let paths = MerkleTree.inclusionProofs(indices: entries.map { Int($0.seq - 1) }, leaves)
+    let paths = try entries.map { try reader.path(seq: $0.seq) }
     return zip(entries, paths).map { entry, path in
       // An entry from before format 6 names its actor's id in its leaf: only its hash is shown.
       AccessHistoryEntry(
