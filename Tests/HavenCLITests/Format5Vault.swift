@@ -99,12 +99,15 @@ struct Format5Vault {
           arguments: [Data(treeRoot), note.encoded, size])
       }
       for trigger in try String.fetchAll(
-        db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'caseload_%'")
+        db,
+        sql:
+          "SELECT name FROM sqlite_master WHERE type = 'trigger' AND (name LIKE 'caseload_%' OR name LIKE 'survivor_activity_%')")
       {
         try db.execute(sql: "DROP TRIGGER \(trigger)")
       }
       try db.execute(
         sql: """
+          DROP TABLE survivor_activity; DELETE FROM grdb_migrations WHERE identifier = 'v13-survivor-activity';
           DROP TABLE audit_subtrees; DELETE FROM grdb_migrations WHERE identifier = 'v12-audit-subtrees';
           DROP TRIGGER statistics_key_wrap_stale; DROP TABLE statistics_key_wraps;
           DELETE FROM grdb_migrations WHERE identifier = 'v11-statistics-key-wraps';

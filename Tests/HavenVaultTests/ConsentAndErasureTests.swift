@@ -208,6 +208,30 @@ struct ConsentAndErasureTests {
     #expect(try fixture.rawDatabase().read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM survivors") } == 1)
     #expect(throws: VaultError.self) { _ = try wendy.retentionDue() }
   }
+
+  @Test("retention reads each survivor's last activity, moved forward by any new record; a lost row is made again")
+  func lastActivity() throws {
+    let fixture = try CaseRecordTests.partnership()
+    let wendy = try fixture.unlock("wendy")
+    let quiet = try wendy.addSurvivor(team: "trauma-service", details: SurvivorDetails(name: "Testperson Quiet"))
+    let busy = try wendy.addSurvivor(team: "trauma-service", details: SurvivorDetails(name: "Testperson Busy"))
+    let admin = try fixture.admin()
+    try admin.setRetentionYears(1)
+    // Pretend both were added three years ago; then a session is recorded for one today.
+    try fixture.rawDatabase().write { db in
+      try db.execute(sql: "UPDATE survivors SET updated_at = '2023-01-01T00:00:00Z'")
+      try db.execute(sql: "UPDATE survivor_activity SET last_activity = '2023-01-01T00:00:00Z'")
+    }
+    #expect(try admin.retentionDue().map(\.survivorID) == [1, 2])
+    _ = try wendy.recordSession(
+      busy, NewSupportSession(date: CalendarDate.today(), minutes: 30, kind: .oneToOne, attendance: .attended))
+    #expect(try admin.retentionDue().map(\.survivorID) == [1])
+    #expect(try admin.retentionDue().first?.lastActivity == "2023-01-01T00:00:00Z")
+    // A row deleted outside haven is computed again from the records, not silently skipped.
+    try fixture.rawDatabase().write { db in try db.execute(sql: "DELETE FROM survivor_activity WHERE survivor_id = 1") }
+    #expect(try admin.retentionDue().map(\.survivorID) == [1])
+    _ = quiet
+  }
 }
 
 @Suite("Record ids after erasure")

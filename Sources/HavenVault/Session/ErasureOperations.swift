@@ -110,22 +110,7 @@ extension VaultSession {
     let years = try RetentionPolicy.years(db)
     guard let cutoff = Calendar(identifier: .gregorian).date(byAdding: .year, value: -years, to: now) else { return [] }
     let cutoffText = cutoff.formatted(.iso8601)
-    let rows = try Row.fetchAll(
-      db,
-      sql: """
-        SELECT s.id, max(s.updated_at,
-          ifnull((SELECT max(created_at) FROM referrals WHERE survivor_id = s.id), ''),
-          ifnull((SELECT max(e.created_at) FROM referral_events e JOIN referrals r ON r.id = e.referral_id WHERE r.survivor_id = s.id), ''),
-          ifnull((SELECT max(created_at) FROM support_sessions WHERE survivor_id = s.id), ''),
-          ifnull((SELECT max(created_at) FROM outcome_assessments WHERE survivor_id = s.id), ''),
-          ifnull((SELECT max(created_at) FROM consent_events WHERE survivor_id = s.id), ''),
-          ifnull((SELECT max(created_at) FROM related_people WHERE survivor_id = s.id), '')) AS last_activity
-        FROM survivors s ORDER BY s.id
-        """)
-    return try rows.compactMap { row in
-      let last: String = row["last_activity"]
-      guard last < cutoffText else { return nil }
-      let id: Int64 = row["id"]
+    return try SurvivorActivity.before(cutoffText, db).map { id, last in
       let holds = try Int64.fetchAll(
         db, sql: "SELECT id FROM legal_holds WHERE survivor_id = ? AND lifted_at IS NULL", arguments: [id])
       let due =

@@ -498,6 +498,40 @@ enum VaultMigrations {
       try AuditSubtrees.backfill(db)
       try db.execute(sql: "UPDATE vault_meta SET format_version = 12")
     }
+    migrator.registerMigration("v13-survivor-activity") { db in
+      // Each survivor's last activity (the latest of their row's update and their records'
+      // creation: plaintext timestamps the vault already holds), kept by triggers in the same
+      // statement as the write, so `retention due` reads an index range instead of every
+      // survivor's records (docs/FORMAT.md, "Survivor activity").
+      var sql = """
+        CREATE TABLE survivor_activity (
+          survivor_id INTEGER PRIMARY KEY REFERENCES survivors(id) ON DELETE CASCADE,
+          last_activity TEXT NOT NULL
+        );
+        CREATE INDEX survivor_activity_last ON survivor_activity(last_activity);
+        CREATE TRIGGER survivor_activity_insert AFTER INSERT ON survivors BEGIN
+          \(SurvivorActivity.touch(survivor: "NEW.id", at: "NEW.updated_at"))
+        END;
+        CREATE TRIGGER survivor_activity_update AFTER UPDATE OF updated_at ON survivors BEGIN
+          \(SurvivorActivity.touch(survivor: "NEW.id", at: "NEW.updated_at"))
+        END;
+        CREATE TRIGGER survivor_activity_referral_events AFTER INSERT ON referral_events BEGIN
+          \(SurvivorActivity.touch(survivor: "(SELECT survivor_id FROM referrals WHERE id = NEW.referral_id)", at: "NEW.created_at"))
+        END;
+
+        """
+      for table in SurvivorActivity.childTables {
+        sql += """
+          CREATE TRIGGER survivor_activity_\(table) AFTER INSERT ON \(table) BEGIN
+            \(SurvivorActivity.touch(survivor: "NEW.survivor_id", at: "NEW.created_at"))
+          END;
+
+          """
+      }
+      try db.execute(sql: sql)
+      try SurvivorActivity.backfill(db)
+      try db.execute(sql: "UPDATE vault_meta SET format_version = 13")
+    }
     return migrator
   }
 }
