@@ -53,7 +53,7 @@ struct BadInputTests {
       try db.execute(sql: "UPDATE vault_meta SET format_version = 99")
     }
     let before = try Data(contentsOf: URL(fileURLWithPath: cli.vault + "/vault.sqlite"))
-    expectFailure(try cli.asAdmin(["status"]), 65, "format version 99, newer than this haven understands (13)")
+    expectFailure(try cli.asAdmin(["status"]), 65, "format version 99, newer than this haven understands (14)")
     #expect(try Data(contentsOf: URL(fileURLWithPath: cli.vault + "/vault.sqlite")) == before)
   }
 

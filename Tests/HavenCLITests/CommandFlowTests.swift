@@ -32,13 +32,13 @@ struct CommandFlowTests {
     #expect(teams?.first?["heldByYou"] as? Bool == true)
 
     let status = try #require(try cli.json(try cli.asAdmin(["status", "--json"])) as? [String: Any])
-    #expect(status["formatVersion"] as? Int == 13)
+    #expect(status["formatVersion"] as? Int == 14)
     #expect(status["kdf"] as? String == "interactive")
     #expect((status["users"] as? [[String: Any]])?.count == 3)
     #expect((status["counts"] as? [String: Int])?["teams"] == 1)
 
     let text = try cli.asAdmin(["status"])
-    #expect(text.stdout.contains("Format version: 13"))
+    #expect(text.stdout.contains("Format version: 14"))
     #expect(text.stdout.contains("KDF level:      interactive"))
 
     let users = try cli.json(try cli.asAdmin(["user", "list", "--json"])) as? [[String: Any]]

@@ -25,7 +25,7 @@ struct DirectoryUpgradeTests {
     #expect(early.stderr.contains("an admin must unlock it once first"))
     let anchored = try run("ada", ["status"])
     #expect(anchored.status == 0, "\(anchored.stderr)")
-    #expect(anchored.stdout.contains("Format version: 13"))
+    #expect(anchored.stdout.contains("Format version: 14"))
     for user in ["wendy", "rita", "audrey"] {
       let result = try run(user, ["status"])
       #expect(result.status == 0, "\(user): \(result.stderr)")

@@ -107,6 +107,7 @@ struct Format5Vault {
       }
       try db.execute(
         sql: """
+          DROP INDEX audit_entries_time; DELETE FROM grdb_migrations WHERE identifier = 'v14-audit-time-index';
           DROP TABLE survivor_activity; DELETE FROM grdb_migrations WHERE identifier = 'v13-survivor-activity';
           DROP TABLE audit_subtrees; DELETE FROM grdb_migrations WHERE identifier = 'v12-audit-subtrees';
           DROP TRIGGER statistics_key_wrap_stale; DROP TABLE statistics_key_wraps;
