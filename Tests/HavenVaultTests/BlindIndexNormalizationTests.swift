@@ -16,6 +16,19 @@ struct BlindIndexNormalizationTests {
     }
   }
 
+  @Test("a reference parses the same through the byte path (stored form) and the typed-text path")
+  func referenceParsing() throws {
+    for (typed, stored) in [
+      (" hv-2024-00017 ", "HV-2024-00017"), ("Hv-2026-1", "HV-2026-1"), ("hv-1999-1234567", "HV-1999-1234567"),
+    ] {
+      #expect(try SurvivorReference(parsing: typed) == SurvivorReference(parsing: stored))
+    }
+    #expect(try SurvivorReference(parsing: "HV-2024-00017").description == "HV-2024-00017")
+    for bad in ["HV-2024-0", "HV-2024-12345678", "HV-24-00017", "HV-2024-", "HV-2024-0001x", "XV-2024-00017", "HV-2024-00017-1"] {
+      #expect(throws: VaultError.self, "\(bad)") { _ = try SurvivorReference(parsing: bad) }
+    }
+  }
+
   @Test("ASCII text normalises as the Unicode path does: 4,000 random values for every kind")
   func asciiFastPathAgrees() {
     var generator = SystemRandomNumberGenerator()

@@ -49,19 +49,34 @@ struct CaseKeys: ~Copyable {
   }
 
   func open(_ envelope: [UInt8], at location: FieldLocation) throws(VaultError) -> String {
+    switch location.protection {
+    case .team:
+      return try Self.open(envelope, key: recordKey, at: location, keyVersion: keyVersion, vaultID: vaultID)
+    case .statistics:
+      return try Self.open(envelope, key: statisticsKey, at: location, keyVersion: keyVersion, vaultID: vaultID)
+    }
+  }
+
+  /// Opens a team field with the record key alone (a lookup, which never needs the statistics key).
+  static func openTeamField(
+    _ envelope: [UInt8], key: borrowing RecordKey, at location: FieldLocation, keyVersion: Int64, vaultID: [UInt8]
+  ) throws(VaultError) -> String {
+    guard location.protection == .team else {
+      throw .storageFailure("\(location.table) field \(location.field) is not a team field")
+    }
+    return try open(envelope, key: key, at: location, keyVersion: keyVersion, vaultID: vaultID)
+  }
+
+  private static func open<P: AEADKeyPurpose>(
+    _ envelope: [UInt8], key: borrowing SecretKey<P>, at location: FieldLocation, keyVersion: Int64, vaultID: [UInt8]
+  ) throws(VaultError) -> String {
     let binding = FieldBinding(
       record: RecordBinding(table: location.table, recordID: location.recordID), field: location.field, keyVersion: keyVersion)
-    let context = binding.context(vaultID: vaultID)
-    let failure = VaultError.fieldAuthenticationFailed(table: location.table, recordID: location.recordID, field: location.field)
     do {
-      switch location.protection {
-      case .team:
-        return String(decoding: try FieldEnvelope.open(envelope, key: recordKey, context: context), as: UTF8.self)
-      case .statistics:
-        return String(decoding: try FieldEnvelope.open(envelope, key: statisticsKey, context: context), as: UTF8.self)
-      }
+      return String(
+        decoding: try FieldEnvelope.open(envelope, key: key, context: binding.context(vaultID: vaultID)), as: UTF8.self)
     } catch {
-      throw failure
+      throw .fieldAuthenticationFailed(table: location.table, recordID: location.recordID, field: location.field)
     }
   }
 

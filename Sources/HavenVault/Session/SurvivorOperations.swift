@@ -29,7 +29,10 @@ extension VaultSession {
   public func findSurvivors(by criterion: SurvivorSearch) throws(VaultError) -> [SurvivorSummary] {
     try authorize(.handleCaseRecords, action: .survivorFind, target: nil)
     try checkBreakGlass(action: .survivorFind)
-    return try caseTransaction(action: .survivorFind, target: nil) { db in try find(db, criterion) }
+    return try caseTransaction(action: .survivorFind, target: nil) { db in
+      var keys = LookupIndexKeys()
+      return try find(db, criterion, teams: try accessibleTeams(db), keys: &keys)
+    }
   }
 
   /// Runs several exact searches in one transaction (one commit, one signed checkpoint), for a
@@ -39,27 +42,41 @@ extension VaultSession {
     try authorize(.handleCaseRecords, action: .survivorFind, target: nil)
     try checkBreakGlass(action: .survivorFind)
     return try caseTransaction(action: .survivorFind, target: nil) { db in
-      try criteria.map { try find(db, $0) }
+      // The user's teams are read once for the whole batch (one transaction: they cannot change).
+      let teams = try accessibleTeams(db)
+      var keys = LookupIndexKeys()
+      return try criteria.map { try find(db, $0, teams: teams, keys: &keys) }
     }
   }
 
-  private func find(_ db: Database, _ criterion: SurvivorSearch) throws -> [SurvivorSummary] {
+  private func find(
+    _ db: Database, _ criterion: SurvivorSearch, teams: [TeamRecord], keys: inout LookupIndexKeys
+  ) throws -> [SurvivorSummary] {
     let (kind, text) = criterion.index
     var found: [SurvivorSummary] = []
-    for row in try indexedSurvivors(db, kind: kind, text) {
-      let keys = try caseKeys(db, row)
+    for candidate in try lookupCandidates(db, teams: teams, kind: kind, text, keys: &keys) {
+      // Team fields only: the record key is unwrapped, the statistics key is not needed.
+      let recordKey = try openRecordKey(
+        db, candidate.wrappedRecordKey, for: RecordBinding(table: "survivor", recordID: candidate.id))
+      var opened: [SurvivorField: String?] = [:]
       func open(_ field: SurvivorField) throws -> String? {
-        try keys.openOptional(row.envelopes[field], at: field.location(row.id))
+        if let known = opened[field] { return known }
+        let value = try candidate.envelopes[field].map {
+          try CaseKeys.openTeamField(
+            $0, key: recordKey, at: field.location(candidate.id), keyVersion: candidate.keyVersion, vaultID: metadata.vaultID)
+        }
+        opened[field] = value
+        return value
       }
       // Only the fields the match and the summary need are decrypted (a lookup is a hot path).
       let reference = try SurvivorReference(parsing: try open(.reference) ?? "")
       guard try criterion.matches(reference: reference, kind: kind, open: open) else { continue }
       let name = try open(.name) ?? ""
       let birth = try open(.dateOfBirth).map { try CalendarDate(parsing: $0) }
-      let team = try TeamRecord.withID(row.teamID, db)?.name ?? "?"
-      found.append(SurvivorSummary(id: row.id, reference: reference, name: name, team: team, dateOfBirth: birth))
+      found.append(
+        SurvivorSummary(id: candidate.id, reference: reference, name: name, team: candidate.team.name, dateOfBirth: birth))
       try record(
-        db, action: .survivorFind, target: "survivor:\(row.id)", subject: try subject(db, reference),
+        db, action: .survivorFind, target: "survivor:\(candidate.id)", subject: try subject(db, reference),
         detail: "by \(kind.rawValue)")
     }
     if found.isEmpty {
