@@ -68,6 +68,9 @@ def count(cache, vault, table):
         return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
+MISSING = []
+
+
 def pairs(results, workload, goal):
     print(f"\n### {workload.capitalize()}: vault against floor (goal: within {goal}x)\n")
     print("| N survivors | vault | floor | ratio | goal | peak RSS (vault) |")
@@ -76,6 +79,9 @@ def pairs(results, workload, goal):
         floor = results.get(name.replace(" vault ", " floor "))
         vault = results[name]
         if not floor or not floor["us"] or vault["us"] is None:
+            # A figure without its floor is no result: say so, and fail the run.
+            print(f"| {size_of(name):,} | {seconds(vault['us'])} | missing: the floor benchmark failed (see above) | - | - | - |")
+            MISSING.append(name)
             continue
         ratio = vault["us"] / floor["us"]
         print(f"| {size_of(name):,} | {seconds(vault['us'])} | {seconds(floor['us'])} | {ratio:.2f}x "
@@ -162,3 +168,5 @@ def main():
 
 if __name__ == "__main__":
     main()
+    if MISSING:
+        sys.exit(f"bench-table: {len(MISSING)} figure(s) without their floor: {', '.join(MISSING)}")

@@ -26,12 +26,16 @@ struct StoredRows: Sendable {
   let prerequisites: [Table]
   let tables: [Table]
 
-  /// The tables an import writes: case records, their blind indexes and the audit log.
+  /// The tables an import writes: case records, their blind indexes and the audit log, and (in
+  /// dependency order after the survivors) the rows later formats derive from them (the
+  /// survivors' last activity, the audit tree's stored subtrees, the caseload index and the
+  /// statistics key wraps where a vault has them, the import's run): the floor writes each final
+  /// row once, where the vault's triggers and writers keep them up to date as it goes.
   static let writtenTables = [
     "survivors", "survivor_index", "related_people", "referrals", "referral_events", "support_sessions",
     "outcome_assessments", "consent_events", "audit_entries", "audit_checkpoints", "audit_frontier", "audit_tree_state",
-    "id_counters",
-    "reference_counters",
+    "id_counters", "reference_counters", "survivor_activity", "audit_subtrees", "caseload_entries", "caseload_buckets",
+    "statistics_key_wraps", "import_runs",
   ]
   /// The tables a whole case file is read from.
   static let caseFileTables = [
@@ -43,8 +47,11 @@ struct StoredRows: Sendable {
     configuration.readonly = true
     let queue = try DatabaseQueue(path: path + "/vault.sqlite", configuration: configuration)
     return try queue.read { db in
+      // Tables and indexes, not triggers: what triggers do for the vault is the design's cost,
+      // and the floor writes their resulting rows itself.
       let schema = try String.fetchAll(
-        db, sql: "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY rowid")
+        db,
+        sql: "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' AND type != 'trigger' ORDER BY rowid")
       func table(_ name: String) throws -> Table {
         let create = try String.fetchOne(
           db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [name])
@@ -52,7 +59,9 @@ struct StoredRows: Sendable {
         let marked = Set(fieldColumnNames(inCreateStatement: create ?? ""))
         let fields = columns.indices.filter { marked.contains(columns[$0]) }
         let index = name == "survivor_index" ? columns.firstIndex(of: "value") : nil
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(name) ORDER BY rowid").map { Array($0.databaseValues) }
+        // WITHOUT ROWID tables (the caseload index, format 9) are read in primary-key order.
+        let order = (create ?? "").uppercased().contains("WITHOUT ROWID") ? "" : " ORDER BY rowid"
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(name)\(order)").map { Array($0.databaseValues) }
         return Table(name: name, columns: columns, fieldColumns: fields, indexColumn: index, rows: rows)
       }
       let others = try String.fetchAll(
