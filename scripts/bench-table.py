@@ -97,8 +97,8 @@ def main():
         sys.exit(f"bench-table: no benchmark samples in {sys.argv[1]}")
     print("## Haven benchmarks (median of the runs; release build)")
 
-    pairs(results, "1 insert", 1.2)
-    pairs(results, "2 read", 1.2)
+    pairs(results, "1 insert", 1.5)
+    pairs(results, "2 read", 1.5)
 
     print("\n### 3. Lookup by reference through the blind index (goal: under 50 us in-process, flat in N)\n")
     print("| N survivors | per lookup, 1,000 in one call | one whole call (own commit) | goal |")
@@ -108,7 +108,7 @@ def main():
         single = results.get(re.sub(r"per \d+", "single", name), {}).get("us")
         print(f"| {size_of(name):,} | {per:.1f} us | {seconds(single)} | {verdict(per < 50)} |")
 
-    print("\n### 4. Audit verification against a scan of the same rows (goal: under 2 s at 1,000,000 entries, within 3x)\n")
+    print("\n### 4. Audit verification against a scan of the same rows (goal: under 2 s per 1,000,000 entries, within 2x)\n")
     print("| vault | entries | verify | scan | ratio | goal | peak RSS |")
     print("|---|---:|---:|---:|---:|---|---:|")
     for name in sorted(n for n in results if n.startswith("4 audit verify")):
@@ -120,7 +120,7 @@ def main():
         entries = count(cache, vault, "audit_entries")
         ratio = verify["us"] / scan["us"] if scan and scan["us"] else None
         per_million = verify["us"] / entries * 1e6 if entries else None
-        ok = ratio is not None and ratio <= 3 and per_million is not None and per_million < 2e6
+        ok = ratio is not None and ratio <= 2 and per_million is not None and per_million < 2e6
         print(f"| {label} | {entries if entries is not None else '?':,} | {seconds(verify['us'])} | "
               f"{seconds(scan['us'] if scan else None)} | {ratio:.2f}x | {verdict(ok)} | {mib(verify['bytes'])} |"
               if ratio is not None else f"| {label} | ? | {seconds(verify['us'])} | - | - | - | - |")
