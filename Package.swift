@@ -1,6 +1,6 @@
 // swift-tools-version:6.1
 // Haven: a secure, offline record vault for survivor-support services.
-// Dependency direction (never the other way): CSodium <- HavenCrypto <- HavenVault <- HavenImport, HavenExport <- HavenCLI.
+// Dependency direction (never the other way): CSodium <- HavenCrypto <- HavenVault (over HavenStore) <- HavenImport, HavenExport <- HavenCLI.
 import PackageDescription
 
 let package = Package(
@@ -31,10 +31,10 @@ let package = Package(
     .target(name: "HavenCrypto", dependencies: ["CSodium"]),
     // prctl(2) for the CLI's process hardening (variadic in C, so not callable from Swift).
     .target(name: "CProcessControl"),
-    .target(
-      name: "HavenVault",
-      dependencies: ["HavenCrypto", .product(name: "GRDB", package: "GRDB.swift")]
-    ),
+    // The storage seam: SQL in, rows out, from SQLite (GRDB) or PostgreSQL (libpq). No crypto,
+    // no vault schema.
+    .target(name: "HavenStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+    .target(name: "HavenVault", dependencies: ["HavenCrypto", "HavenStore"]),
     .target(
       name: "HavenImport",
       dependencies: ["HavenVault", .product(name: "CSV", package: "CSV.swift")]
@@ -71,13 +71,13 @@ let package = Package(
     .testTarget(name: "HavenImportTests", dependencies: ["HavenImport", "HavenVault", "HavenCrypto"]),
     .testTarget(
       name: "HavenVaultTests",
-      dependencies: ["HavenVault", "HavenCrypto", .product(name: "GRDB", package: "GRDB.swift")]
+      dependencies: ["HavenVault", "HavenCrypto", "HavenStore", .product(name: "GRDB", package: "GRDB.swift")]
     ),
     .testTarget(
       name: "HavenCLITests",
       // The commands run as a process. HavenCrypto to play an attacker who recomputes digests;
       // HavenVault only to build a format-5 vault for the upgrade tests (Format5Vault.swift).
-      dependencies: ["HavenCrypto", "HavenVault", .product(name: "GRDB", package: "GRDB.swift")]
+      dependencies: ["HavenCrypto", "HavenVault", "HavenStore", .product(name: "GRDB", package: "GRDB.swift")]
     ),
   ],
   swiftLanguageModes: [.v6]

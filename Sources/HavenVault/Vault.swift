@@ -1,15 +1,15 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 /// A vault opened but not unlocked: its directory, database and metadata. Nothing here can read
 /// protected data; `unlock` turns a user's passphrase into a `VaultSession` that can.
 public final class Vault: @unchecked Sendable {
   public let directory: VaultDirectory
   public let metadata: VaultMetadata
-  let database: DatabaseQueue
+  let database: any StoreQueue
 
-  private init(directory: VaultDirectory, metadata: VaultMetadata, database: DatabaseQueue) {
+  private init(directory: VaultDirectory, metadata: VaultMetadata, database: any StoreQueue) {
     self.directory = directory
     self.metadata = metadata
     self.database = database
@@ -22,15 +22,15 @@ public final class Vault: @unchecked Sendable {
     guard directory.exists else { throw .noVault(path: directory.path) }
     let database = try VaultDatabase.open(at: directory.databasePath, configureJournal: false)
     do {
-      try database.read { db in
+      let version = try database.read { db in
         guard let version = try VaultMetadata.storedFormatVersion(db) else { throw VaultError.notAVault(path: directory.path) }
-        let superseded = try VaultMigrations.migrator.hasBeenSuperseded(db)
-        if version > VaultFormat.currentVersion || superseded {
-          throw VaultError.newerFormat(found: version, supported: VaultFormat.currentVersion)
-        }
+        return version
+      }
+      if try version > VaultFormat.currentVersion || database.hasUnknownMigrations(VaultMigrations.migrations) {
+        throw VaultError.newerFormat(found: version, supported: VaultFormat.currentVersion)
       }
       try VaultDatabase.configureDurability(database)
-      try VaultMigrations.migrator.migrate(database)
+      try database.migrate(VaultMigrations.migrations)
       guard let metadata = try database.read(VaultMetadata.load) else { throw VaultError.notAVault(path: directory.path) }
       return Vault(directory: directory, metadata: metadata, database: database)
     } catch {
@@ -49,7 +49,7 @@ public final class Vault: @unchecked Sendable {
     try directory.create()
     do {
       let database = try VaultDatabase.open(at: directory.databasePath, configureJournal: true)
-      try VaultMigrations.migrator.migrate(database)
+      try database.migrate(VaultMigrations.migrations)
       let vaultID = Random.bytes(16)
       let recovery = try RecoveryKey.generate()
       let statistics = try BoxKeyPair.generate()
@@ -73,15 +73,16 @@ public final class Vault: @unchecked Sendable {
             Data(vaultID), VaultFormat.currentVersion, vaultName, kdfLevel.rawValue, now, Data(recoveryPublic.bytes),
             Data(statistics.publicKey.bytes),
           ])
-        try db.execute(
+        let storedAdminID = try Int64.fetchOne(
+          db,
           sql: """
             INSERT INTO users (name, role, box_public_key, signing_public_key, key_file_digest, created_at)
-            VALUES (?, 'admin', ?, ?, ?, ?)
+            VALUES (?, 'admin', ?, ?, ?, ?) RETURNING id
             """,
           arguments: [
             adminName, Data(adminKeys.box.publicKey.bytes), Data(adminKeys.signing.publicKey.bytes), Data(keyFile.digest), now,
           ])
-        let adminID = db.lastInsertedRowID
+        guard let adminID = storedAdminID else { throw VaultError.storageFailure("the first admin was not stored") }
         let admin = DirectoryUser(
           id: adminID, name: adminName, role: .admin, box: adminKeys.box.publicKey, signing: adminKeys.signing.publicKey)
         try DirectoryLog.append(

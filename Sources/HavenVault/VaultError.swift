@@ -1,5 +1,5 @@
-import GRDB
 import HavenCrypto
+import HavenStore
 
 /// What kind of failure this is, so a front end can map it to an exit code (docs/cli.md)
 /// without knowing every case.
@@ -143,15 +143,16 @@ public enum VaultError: Error, Equatable, Sendable {
   static func wrapping(_ error: any Error) -> VaultError {
     if let vaultError = error as? VaultError { return vaultError }
     if let cryptoError = error as? CryptoError { return .storageFailure("unexpected cryptographic failure: \(cryptoError)") }
-    if let databaseError = error as? DatabaseError {
-      switch databaseError.resultCode {
-      case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy
-      case .SQLITE_CORRUPT, .SQLITE_NOTADB: return .databaseDamaged(databaseError.message ?? "SQLite reports corruption")
-      case .SQLITE_FULL: return .diskFull("SQLite could not write")
-      case .SQLITE_IOERR: return .ioFailure("SQLite: \(databaseError.message ?? "disk I/O error")")
-      case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:
-        return .permissionDenied(action: "open the vault database", reason: databaseError.message ?? "not permitted")
-      default: return .storageFailure("SQLite \(databaseError.resultCode): \(databaseError.message ?? "")")
+    if let storeError = error as? StoreError {
+      switch storeError {
+      case .busy: return .busy
+      case .corrupt(let message): return .databaseDamaged(message)
+      case .diskFull(let message): return .diskFull(message)
+      case .ioFailure(let message): return .ioFailure(message)
+      case .notPermitted(let message): return .permissionDenied(action: "open the vault database", reason: message)
+      case .refused(let message): return .storageFailure(message)
+      case .connection(let message): return .storageFailure(message)
+      case .connectionLost(let message): return .storageFailure(message)
       }
     }
     return .storageFailure(String(describing: type(of: error)))

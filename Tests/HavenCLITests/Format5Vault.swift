@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 @testable import HavenVault
 
@@ -72,9 +72,9 @@ struct Format5Vault {
   }
 
   private static func takeBackToFormat5(path: String, metadata: VaultMetadata, signers: [Int64: VaultSession]) throws {
-    let database = try DatabaseQueue(path: path + "/vault.sqlite")
+    let database = try SQLiteQueue(path: path + "/vault.sqlite", busyTimeoutSeconds: 5)
     try database.write { db in
-      let leaves = try Row.fetchAll(db, sql: "SELECT * FROM audit_entries ORDER BY seq").map { row in
+      let leaves = try StoreRow.fetchAll(db, sql: "SELECT * FROM audit_entries ORDER BY seq").map { row in
         let entry = AuditEntry(row: row)
         return AuditEntry(
           seq: entry.seq, recordedAt: entry.recordedAt, actorUserID: entry.actorUserID, action: entry.action,
@@ -85,7 +85,7 @@ struct Format5Vault {
       for (index, leaf) in leaves.enumerated() {
         try db.execute(sql: "UPDATE audit_entries SET leaf_hash = ? WHERE seq = ?", arguments: [Data(leaf), index + 1])
       }
-      for row in try Row.fetchAll(db, sql: "SELECT tree_size, signer_user_id, created_at FROM audit_checkpoints") {
+      for row in try StoreRow.fetchAll(db, sql: "SELECT tree_size, signer_user_id, created_at FROM audit_checkpoints") {
         let size: Int = row["tree_size"]
         let signerID: Int64 = row["signer_user_id"]
         guard let signer = signers[signerID] else { throw VaultError.storageFailure("no key for checkpoint signer \(signerID)") }
@@ -134,7 +134,7 @@ struct Format5Vault {
           UPDATE vault_meta SET format_version = 5;
           """)
     }
-    try database.writeWithoutTransaction { db in _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+    try database.writeWithoutTransaction { db in _ = try StoreRow.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
   }
 
   func remove() { try? FileManager.default.removeItem(at: root) }

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 import Testing
 
 @testable import HavenVault
@@ -25,7 +25,7 @@ struct AuditLogTamperTests {
     try AuditVerifier(vaultPath: fixture.path).verify(witness: witness)
   }
 
-  func edit(_ fixture: VaultFixture, _ sql: String, _ arguments: StatementArguments = []) throws {
+  func edit(_ fixture: VaultFixture, _ sql: String, _ arguments: StoreArguments = []) throws {
     try fixture.rawDatabase().write { db in try db.execute(sql: sql, arguments: arguments) }
   }
 
@@ -56,7 +56,7 @@ struct AuditLogTamperTests {
     let fixture = try Self.busyVault()
     try fixture.rawDatabase().write { db in
       try db.execute(sql: "UPDATE audit_entries SET detail = 'nothing to see' WHERE seq = 7")
-      let entry = AuditEntry(row: try Row.fetchOne(db, sql: "SELECT * FROM audit_entries WHERE seq = 7")!)
+      let entry = AuditEntry(row: try StoreRow.fetchOne(db, sql: "SELECT * FROM audit_entries WHERE seq = 7")!)
       try db.execute(sql: "UPDATE audit_entries SET leaf_hash = ? WHERE seq = 7", arguments: [Data(entry.leafHash)])
     }
     let problem = try #require(try verify(fixture).problem)
@@ -82,13 +82,13 @@ struct AuditLogTamperTests {
     let swapped = try Self.busyVault()
     try swapped.rawDatabase().write { db in
       let columns = "recorded_at, actor_user_id, action, target, subject, outcome, detail, reason, break_glass, leaf_hash"
-      let a = try Row.fetchOne(db, sql: "SELECT \(columns) FROM audit_entries WHERE seq = 8")!
-      let b = try Row.fetchOne(db, sql: "SELECT \(columns) FROM audit_entries WHERE seq = 9")!
+      let a = try StoreRow.fetchOne(db, sql: "SELECT \(columns) FROM audit_entries WHERE seq = 8")!
+      let b = try StoreRow.fetchOne(db, sql: "SELECT \(columns) FROM audit_entries WHERE seq = 9")!
       for (seq, row) in [(8, b), (9, a)] {
         try db.execute(
           sql:
             "UPDATE audit_entries SET recorded_at = ?, actor_user_id = ?, action = ?, target = ?, subject = ?, outcome = ?, detail = ?, reason = ?, break_glass = ?, leaf_hash = ? WHERE seq = ?",
-          arguments: StatementArguments(Array(row.databaseValues) + [seq.databaseValue]))
+          arguments: StoreArguments(values: row.values + [seq.storeValue]))
       }
     }
     #expect(try verify(swapped).problem?.hasPrefix("entry 8 was altered") == true)

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 import Testing
 
 @testable import HavenVault
@@ -36,7 +36,7 @@ struct AuditReasonKeyTests {
     let (hold, access) = try fixture.rawDatabase().read { db in
       (
         [UInt8](try Data.fetchOne(db, sql: "SELECT reason FROM legal_holds WHERE id = ?", arguments: [holdID])!),
-        try Row.fetchAll(db, sql: "SELECT seq, reason FROM audit_entries WHERE reason IS NOT NULL").map {
+        try StoreRow.fetchAll(db, sql: "SELECT seq, reason FROM audit_entries WHERE reason IS NOT NULL").map {
           ($0["seq"] as Int64, [UInt8]($0["reason"] as Data))
         }
       )
@@ -50,7 +50,7 @@ struct AuditReasonKeyTests {
         #expect(throws: VaultError.self) { _ = try mallory.openReason(db, sealed, kind: .access, id: seq) }
       }
       // Every sealed key in the file that opens with his box key: none is the reason key.
-      for row in try Row.fetchAll(db, sql: "SELECT key_kind, sealed_key FROM key_grants") {
+      for row in try StoreRow.fetchAll(db, sql: "SELECT key_kind, sealed_key FROM key_grants") {
         if (try? SealedBox.open([UInt8](row["sealed_key"] as Data), with: mallory.keys.box)) != nil {
           #expect(row["key_kind"] as String != "audit-reason")
         }

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 import Testing
 
 @testable import HavenVault
@@ -28,7 +28,8 @@ struct CaseRecordTests {
 
   static let testperson = SurvivorDetails(
     name: "Testperson Alpha", aliases: ["Alf Example"], dateOfBirth: CalendarDate.testDate("2006-03-14"), gender: .female,
-    address: "1 Fictional Row", postcode: "S60 1AA", district: "Rotherham", phone: "07700 900123", email: "alpha@example.invalid",
+    address: "1 Fictional StoreRow", postcode: "S60 1AA", district: "Rotherham", phone: "07700 900123",
+    email: "alpha@example.invalid",
     nhsNumber: "943 476 5919", cohort: .victimSurvivor, healthNotes: "Canary health note", notes: "Canary free-text note",
     externalID: "LEGACY-0042")
 

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import HavenStore
 import Testing
 
 @testable import HavenVault

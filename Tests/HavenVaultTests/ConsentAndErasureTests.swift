@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 import Testing
 
 @testable import HavenVault
@@ -133,9 +133,9 @@ struct ConsentAndErasureTests {
       ref, NewReferral(date: try day("2024-01-01"), referrerType: .gp, pathway: .postCSE, service: "trauma-service"))
     let keep = try wendy.addSurvivor(team: "trauma-service", details: SurvivorDetails(name: "Testperson Kept"))
     let ciphertexts = try fixture.rawDatabase().read { db -> [[UInt8]] in
-      let row = try Row.fetchOne(
+      let row = try StoreRow.fetchOne(
         db, sql: "SELECT wrapped_record_key, wrapped_statistics_key, name, notes, phone FROM survivors WHERE id = 1")!
-      return row.databaseValues.compactMap { Data.fromDatabaseValue($0).map { [UInt8]($0) } }
+      return row.values.compactMap { Data.fromStoreValue($0).map { [UInt8]($0) } }
     }
     #expect(ciphertexts.count == 5)
 

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 import Testing
 
 @testable import HavenVault
@@ -153,7 +153,7 @@ struct DirectoryAttackTests {
   /// directory length: the strongest forgery an insider with one valid key can make.
   static func resignLog(_ fixture: VaultFixture, as session: VaultSession, userName: String) throws {
     try fixture.rawDatabase().write { db in
-      let leaves = try Row.fetchAll(db, sql: "SELECT * FROM audit_entries ORDER BY seq").map { AuditEntry(row: $0).leafHash }
+      let leaves = try StoreRow.fetchAll(db, sql: "SELECT * FROM audit_entries ORDER BY seq").map { AuditEntry(row: $0).leafHash }
       try db.execute(sql: "UPDATE audit_entries SET leaf_hash = NULL")
       for (index, leaf) in leaves.enumerated() {
         try db.execute(sql: "UPDATE audit_entries SET leaf_hash = ? WHERE seq = ?", arguments: [Data(leaf), index + 1])

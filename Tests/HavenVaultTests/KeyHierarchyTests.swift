@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 import Testing
 
 @testable import HavenVault
@@ -49,7 +49,7 @@ struct KeyHierarchyTests {
 
     // Around the API: sam opens every sealed key in the file with his own key pair.
     let sam = try fixture.unlock("sam")
-    let grants = try fixture.rawDatabase().read { db in try Row.fetchAll(db, sql: "SELECT * FROM key_grants") }
+    let grants = try fixture.rawDatabase().read { db in try StoreRow.fetchAll(db, sql: "SELECT * FROM key_grants") }
     var opened: [KeyCache<TeamKeyPurpose>.Entry] = []
     for grant in grants {
       let sealed = [UInt8](grant["sealed_key"] as Data)
@@ -86,7 +86,7 @@ struct KeyHierarchyTests {
     let fixture = try Self.twoTeams()
     try fixture.admin().deliverWithRecoveryKey(fixture.recoveryKey())
     let rows = try fixture.rawDatabase().read { db in
-      try Row.fetchAll(
+      try StoreRow.fetchAll(
         db,
         sql: "SELECT g.key_kind, u.name, u.role FROM key_grants g LEFT JOIN users u ON u.id = g.recipient_user_id")
     }

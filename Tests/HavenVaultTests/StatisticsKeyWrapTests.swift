@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 import Testing
 
 @testable import HavenVault
@@ -26,7 +26,7 @@ struct StatisticsKeyWrapTests {
   static func wraps(_ fixture: VaultFixture) throws -> [Int64: Data] {
     try fixture.rawDatabase().read { db in
       Dictionary(
-        uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT survivor_id, wrapped FROM statistics_key_wraps").map {
+        uniqueKeysWithValues: try StoreRow.fetchAll(db, sql: "SELECT survivor_id, wrapped FROM statistics_key_wraps").map {
           ($0[0] as Int64, $0[1] as Data)
         })
     }

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 import Testing
 
 @testable import HavenVault
@@ -56,7 +56,7 @@ struct TamperSweepTests {
     _ = try wendy.addRelatedPerson(
       reference,
       RelatedPerson(
-        relationship: .parent, name: "Parent Example", phone: "07700 900456", email: "p@example.invalid", address: "2 Row",
+        relationship: .parent, name: "Parent Example", phone: "07700 900456", email: "p@example.invalid", address: "2 StoreRow",
         notes: "n"))
     let referral = try wendy.addReferral(
       reference,
@@ -91,7 +91,7 @@ struct TamperSweepTests {
       for column in columns {
         let (id, original) = try #require(
           try database.read { db in
-            try Row.fetchOne(db, sql: "SELECT \(key), \(column) FROM \(table) WHERE \(column) IS NOT NULL LIMIT 1").map {
+            try StoreRow.fetchOne(db, sql: "SELECT \(key), \(column) FROM \(table) WHERE \(column) IS NOT NULL LIMIT 1").map {
               ($0[0] as Int64, $0[1] as Data)
             }
           }, "\(table).\(column) is empty")

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 import HavenVault
 import Testing
 
@@ -53,11 +53,11 @@ final class VaultFixture {
   }
 
   /// A separate connection, as an attacker or an auditor with the file would have.
-  func rawDatabase() throws -> DatabaseQueue {
-    try DatabaseQueue(path: path + "/vault.sqlite")
+  func rawDatabase() throws -> SQLiteQueue {
+    try SQLiteQueue(path: path + "/vault.sqlite", busyTimeoutSeconds: 5)
   }
 
-  func auditEntries() throws -> [Row] {
-    try rawDatabase().read { db in try Row.fetchAll(db, sql: "SELECT * FROM audit_entries ORDER BY seq") }
+  func auditEntries() throws -> [StoreRow] {
+    try rawDatabase().read { db in try StoreRow.fetchAll(db, sql: "SELECT * FROM audit_entries ORDER BY seq") }
   }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 import HavenVault
 import Testing
 
@@ -54,7 +54,7 @@ struct VaultLifecycleTests {
     }
     let last = try #require(try fixture.auditEntries().last)
     #expect(last["detail"] == "unknown user")
-    let everything = try fixture.auditEntries().map { $0.description }.joined()
+    let everything = try fixture.auditEntries().map { "\($0.values)" }.joined()
     #expect(!everything.contains("correct horse"))
   }
 
@@ -114,7 +114,7 @@ struct VaultLifecycleTests {
     let fixture = try VaultFixture()
     let session = try fixture.admin()
     // Another connection holds an exclusive lock while the vault tries to write.
-    try fixture.rawDatabase().inDatabase { db in
+    try fixture.rawDatabase().writeWithoutTransaction { db in
       try db.execute(sql: "BEGIN EXCLUSIVE")
       #expect(throws: VaultError.busy) { try session.addTeam("blocked") }
       try db.execute(sql: "ROLLBACK")

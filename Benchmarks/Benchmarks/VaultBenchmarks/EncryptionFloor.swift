@@ -51,7 +51,8 @@ struct StoredRows: Sendable {
       // and the floor writes their resulting rows itself.
       let schema = try String.fetchAll(
         db,
-        sql: "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' AND type != 'trigger' ORDER BY rowid")
+        sql:
+          "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' AND type != 'trigger' ORDER BY rowid")
       func table(_ name: String) throws -> Table {
         let create = try String.fetchOne(
           db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [name])

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 /// One audit entry as stored, and its canonical encoding: the leaf data of the Merkle tree
 /// (docs/FORMAT.md, "Audit log"). Entries hold ids, user names, pseudonymous survivor references
@@ -25,14 +25,14 @@ public struct AuditEntry: Sendable, Equatable {
   /// The columns of an entry in the order `init(positional:)` reads them, then its stored leaf hash.
   /// A format-5 file not yet upgraded (read by `audit verify`, which never migrates) has no
   /// `actor_salt`: its entries read as version-1 leaves.
-  static func orderedColumns(_ db: Database) throws -> String {
+  static func orderedColumns(_ db: StoreDatabase) throws -> String {
     let salt = try db.columns(in: "audit_entries").contains { $0.name == "actor_salt" } ? "actor_salt" : "NULL AS actor_salt"
     return "seq, recorded_at, actor_user_id, action, target, subject, outcome, detail, reason, break_glass, leaf_hash, \(salt)"
   }
 
   /// Decodes a row of `SELECT \(orderedColumns(db))` by position: the verifier decodes every entry
   /// of the log, and looking columns up by name was a sixth of its time.
-  init(positional row: Row) {
+  init(positional row: StoreRow) {
     seq = row[0]
     recordedAt = row[1]
     actorUserID = row[2]
@@ -46,7 +46,7 @@ public struct AuditEntry: Sendable, Equatable {
     actorSalt = (row[11] as Data?).map { [UInt8]($0) }
   }
 
-  init(row: Row) {
+  init(row: StoreRow) {
     seq = row["seq"]
     recordedAt = row["recorded_at"]
     actorUserID = row["actor_user_id"]

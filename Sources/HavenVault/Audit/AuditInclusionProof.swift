@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 /// Proof that one audit entry is in the log, against a signed checkpoint, revealing no other
 /// entry: the entry's leaf data, its index, and the RFC 6962 audit path (docs/FORMAT.md).
@@ -33,9 +33,9 @@ extension AuditVerifier {
     do {
       return try database.read { db in
         guard
-          let checkpoint = try Row.fetchOne(
+          let checkpoint = try StoreRow.fetchOne(
             db, sql: "SELECT tree_size, note FROM audit_checkpoints ORDER BY tree_size DESC LIMIT 1"),
-          let row = try Row.fetchOne(db, sql: "SELECT * FROM audit_entries WHERE seq = ?", arguments: [seq])
+          let row = try StoreRow.fetchOne(db, sql: "SELECT * FROM audit_entries WHERE seq = ?", arguments: [seq])
         else { throw VaultError.notFound(kind: "audit entry", name: String(seq)) }
         let size: Int = checkpoint["tree_size"]
         guard seq >= 1, seq <= size else {

@@ -1,15 +1,15 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
-/// Appends audit entries and signs checkpoints. Callers pass the `Database` of the transaction
+/// Appends audit entries and signs checkpoints. Callers pass the `StoreDatabase` of the transaction
 /// that performs the access, so the entry, the extended Merkle tree and the signed checkpoint all
 /// commit or roll back with it: there is no access without its entry, and no entry a checkpoint
 /// does not cover once its transaction commits (docs/FORMAT.md, "Audit log").
 enum AuditLog {
   /// Appends one entry in a transaction of its own (vault creation, failed unlocks).
   static func append(
-    _ db: Database, actor: Int64?, action: AuditAction, target: String? = nil, subject: String? = nil,
+    _ db: StoreDatabase, actor: Int64?, action: AuditAction, target: String? = nil, subject: String? = nil,
     outcome: AuditOutcome = .ok, detail: String? = nil, reason: (Int64) throws -> [UInt8]? = { _ in nil },
     breakGlass: Bool = false
   ) throws {
@@ -23,7 +23,7 @@ enum AuditLog {
   /// Writes a checkpoint for the current tree, signed by the acting user, if entries were added
   /// since the last one. Called at the end of every write transaction of an unlocked user.
   static func checkpoint(
-    _ db: Database, metadata: VaultMetadata, signer: borrowing SigningKeyPair, signerName: String, signerID: Int64,
+    _ db: StoreDatabase, metadata: VaultMetadata, signer: borrowing SigningKeyPair, signerName: String, signerID: Int64,
     frontier known: MerkleFrontier? = nil
   ) throws {
     let frontier = try known ?? AuditTree.load(db)
@@ -57,7 +57,7 @@ final class AuditWriter {
   /// Returns the new entry's sequence number (a row that names its audit entry stores it).
   @discardableResult
   func append(
-    _ db: Database, actor: Int64?, action: AuditAction, target: String? = nil, subject: String? = nil,
+    _ db: StoreDatabase, actor: Int64?, action: AuditAction, target: String? = nil, subject: String? = nil,
     outcome: AuditOutcome = .ok, detail: String? = nil, reason: (Int64) throws -> [UInt8]? = { _ in nil },
     breakGlass: Bool = false
   ) throws -> Int64 {
@@ -86,7 +86,7 @@ final class AuditWriter {
   }
 
   /// Writes the edge back if entries were appended; returns it (nil when nothing was appended).
-  func finish(_ db: Database) throws -> MerkleFrontier? {
+  func finish(_ db: StoreDatabase) throws -> MerkleFrontier? {
     guard let frontier else { return nil }
     try AuditTree.save(db, frontier, unchangedPrefix: unchanged)
     return frontier
@@ -95,7 +95,7 @@ final class AuditWriter {
 
 /// The Merkle tree's right edge, kept in the database so each transaction costs O(log n).
 enum AuditTree {
-  static func load(_ db: Database) throws -> MerkleFrontier {
+  static func load(_ db: StoreDatabase) throws -> MerkleFrontier {
     guard let size = try Int.fetchOne(db.cachedStatement(sql: "SELECT size FROM audit_tree_state WHERE singleton = 1")) else {
       return try rebuild(db)
     }
@@ -106,13 +106,14 @@ enum AuditTree {
       throw VaultError.databaseDamaged(
         "the audit log ends at entry \(last) but its tree at \(size): it was edited outside haven (run 'haven audit verify')")
     }
-    let subtrees = try Row.fetchAll(db.cachedStatement(sql: "SELECT height, hash FROM audit_frontier ORDER BY position")).map {
+    let subtrees = try StoreRow.fetchAll(db.cachedStatement(sql: "SELECT height, hash FROM audit_frontier ORDER BY position")).map
+    {
       MerkleFrontier.Subtree(height: $0["height"], hash: [UInt8]($0["hash"] as Data))
     }
     return MerkleFrontier(subtrees: subtrees, size: size)
   }
 
-  static func save(_ db: Database, _ frontier: MerkleFrontier, unchangedPrefix: Int) throws {
+  static func save(_ db: StoreDatabase, _ frontier: MerkleFrontier, unchangedPrefix: Int) throws {
     let keep = max(unchangedPrefix, 0)
     try db.cachedStatement(sql: "DELETE FROM audit_frontier WHERE position >= ?").execute(arguments: [keep])
     for (position, subtree) in frontier.subtrees.enumerated().dropFirst(keep) {
@@ -128,9 +129,9 @@ enum AuditTree {
 
   /// Builds the tree over entries written before the audit log had one (vaults of format 2),
   /// renumbering nothing: their sequence numbers must already run 1, 2, 3, ...
-  private static func rebuild(_ db: Database) throws -> MerkleFrontier {
+  private static func rebuild(_ db: StoreDatabase) throws -> MerkleFrontier {
     var frontier = MerkleFrontier()
-    let rows = try Row.fetchAll(db, sql: "SELECT * FROM audit_entries ORDER BY seq")
+    let rows = try StoreRow.fetchAll(db, sql: "SELECT * FROM audit_entries ORDER BY seq")
     for row in rows {
       let entry = AuditEntry(row: row)
       guard entry.seq == Int64(frontier.size) + 1 else {

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 /// The audit tree's perfect subtrees of 1,024 leaves, stored as they complete (format 12,
 /// docs/FORMAT.md "Stored subtrees"), so that an inclusion proof reads about n/1,024 hashes and
@@ -14,18 +14,18 @@ enum AuditSubtrees {
   static let blockSize = 1 << blockHeight
 
   /// Stores the block a writer's append completed (in the append's transaction).
-  static func store(_ db: Database, block: Int, hash: MerkleTree.Hash) throws {
+  static func store(_ db: StoreDatabase, block: Int, hash: MerkleTree.Hash) throws {
     try db.cachedStatement(sql: "INSERT OR REPLACE INTO audit_subtrees (block, hash) VALUES (?, ?)").execute(arguments: [
       block, Data(hash),
     ])
   }
 
   /// Every stored block below `count`, by block number.
-  static func load(_ db: Database, below count: Int) throws -> [Int: MerkleTree.Hash] {
+  static func load(_ db: StoreDatabase, below count: Int) throws -> [Int: MerkleTree.Hash] {
     var blocks: [Int: MerkleTree.Hash] = [:]
     // A verifier may read a vault that an older haven wrote and no session has migrated yet.
     guard try db.tableExists("audit_subtrees") else { return blocks }
-    let rows = try Row.fetchCursor(db, sql: "SELECT block, hash FROM audit_subtrees WHERE block < ?", arguments: [count])
+    let rows = try StoreRow.fetchCursor(db, sql: "SELECT block, hash FROM audit_subtrees WHERE block < ?", arguments: [count])
     while let row = try rows.next() { blocks[row[0]] = [UInt8](row[1] as Data) }
     return blocks
   }
@@ -33,13 +33,13 @@ enum AuditSubtrees {
   /// Fills the table from the stored leaf hashes of a log written before format 12: each
   /// complete block whose entries all carry a leaf hash (a block with one missing is left to the
   /// prover, which then reads its leaves).
-  static func backfill(_ db: Database) throws {
+  static func backfill(_ db: StoreDatabase) throws {
     var block: [MerkleTree.Hash] = []
     block.reserveCapacity(blockSize)
     var number = 0
     var expected: Int64 = 1
     var complete = true
-    let rows = try Row.fetchCursor(db, sql: "SELECT seq, leaf_hash FROM audit_entries ORDER BY seq")
+    let rows = try StoreRow.fetchCursor(db, sql: "SELECT seq, leaf_hash FROM audit_entries ORDER BY seq")
     while let row = try rows.next() {
       // A gap in the numbering is for `audit verify` to name; nothing past it is stored.
       guard row[0] as Int64 == expected else { return }
@@ -59,13 +59,13 @@ enum AuditSubtrees {
 /// leaves only inside the blocks a path needs whole (the proved entry's own, and the last,
 /// incomplete one). One reader serves many proofs against the same checkpoint.
 struct AuditPathReader {
-  let db: Database
+  let db: StoreDatabase
   let treeSize: Int
   private let blocks: [Int: MerkleTree.Hash]
   private var subtrees: [Range<Int>: MerkleTree.Hash] = [:]
   private let leafColumns: String
 
-  init(_ db: Database, treeSize: Int) throws {
+  init(_ db: StoreDatabase, treeSize: Int) throws {
     self.db = db
     self.treeSize = treeSize
     self.blocks = try AuditSubtrees.load(db, below: treeSize / AuditSubtrees.blockSize)
@@ -102,7 +102,7 @@ struct AuditPathReader {
   private func leaves(_ range: Range<Int>) throws -> [MerkleTree.Hash] {
     var hashes: [MerkleTree.Hash] = []
     hashes.reserveCapacity(range.count)
-    let rows = try Row.fetchCursor(
+    let rows = try StoreRow.fetchCursor(
       db, sql: "SELECT \(leafColumns) FROM audit_entries WHERE seq > ? AND seq <= ? ORDER BY seq",
       arguments: [range.lowerBound, range.upperBound])
     while let row = try rows.next() {

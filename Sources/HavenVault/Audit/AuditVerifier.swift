@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 /// What `haven audit verify` found.
 public struct AuditVerification: Sendable {
@@ -66,7 +66,7 @@ public struct AuditVerification: Sendable {
 /// signature, reading only: it never unlocks a key and never writes, so running it cannot change
 /// the evidence it examines. Everything it uses is public (docs/FORMAT.md, "Audit log").
 public struct AuditVerifier {
-  let database: DatabaseQueue
+  let database: any StoreQueue
   let metadata: VaultMetadata
   let directory: VaultDirectory
 
@@ -74,11 +74,8 @@ public struct AuditVerifier {
   public init(vaultPath: String) throws(VaultError) {
     let directory = VaultDirectory(path: vaultPath)
     guard directory.exists else { throw .noVault(path: directory.path) }
-    var configuration = Configuration()
-    configuration.readonly = true
-    configuration.busyMode = .timeout(VaultDatabase.busyTimeoutSeconds)
     do {
-      let database = try DatabaseQueue(path: directory.databasePath, configuration: configuration)
+      let database = try VaultDatabase.openReadOnly(at: directory.databasePath)
       let metadata = try database.read { db -> VaultMetadata in
         guard let version = try VaultMetadata.storedFormatVersion(db) else { throw VaultError.notAVault(path: directory.path) }
         guard version <= VaultFormat.currentVersion else {
@@ -97,7 +94,7 @@ public struct AuditVerifier {
     }
   }
 
-  init(database: DatabaseQueue, metadata: VaultMetadata, directory: VaultDirectory) {
+  init(database: any StoreQueue, metadata: VaultMetadata, directory: VaultDirectory) {
     self.database = database
     self.metadata = metadata
     self.directory = directory
@@ -125,7 +122,7 @@ public struct AuditVerifier {
     }
   }
 
-  private func verify(_ db: Database, witnessText: String?) throws -> AuditVerification {
+  private func verify(_ db: StoreDatabase, witnessText: String?) throws -> AuditVerification {
     var problem: String?
     func fail(_ text: String) { if problem == nil { problem = text } }
     let signers: CheckpointSigners
@@ -141,7 +138,7 @@ public struct AuditVerifier {
     // held valid at the directory length it names.
     var checkpoints: [Int: CheckpointSigners.Signed] = [:]
     var lastDirectoryLength: Int64 = 0
-    for row in try Row.fetchAll(db, sql: "SELECT * FROM audit_checkpoints ORDER BY tree_size") {
+    for row in try StoreRow.fetchAll(db, sql: "SELECT * FROM audit_checkpoints ORDER BY tree_size") {
       let size: Int = row["tree_size"]
       do {
         let checkpoint = try signers.check(try SignedNote(parsing: row["note"]))
@@ -235,7 +232,7 @@ public struct AuditVerifier {
     var stored: [[UInt8]?] = []
     entries.reserveCapacity(batchSize)
     stored.reserveCapacity(batchSize)
-    let rows = try Row.fetchCursor(db, sql: "SELECT \(try AuditEntry.orderedColumns(db)) FROM audit_entries ORDER BY seq")
+    let rows = try StoreRow.fetchCursor(db, sql: "SELECT \(try AuditEntry.orderedColumns(db)) FROM audit_entries ORDER BY seq")
     while let row = try rows.next() {
       entries.append(AuditEntry(positional: row))
       stored.append((row[10] as Data?).map { [UInt8]($0) })
@@ -306,14 +303,15 @@ public struct AuditVerifier {
   public func currentSigners() throws(VaultError) -> [(keyName: String, publicKey: SigningPublicKey)] {
     do {
       return try database.read { db in
-        try Row.fetchAll(db, sql: "SELECT name, signing_public_key FROM users WHERE removed_at IS NULL ORDER BY name").flatMap {
-          let key = try SigningPublicKey(bytes: [UInt8]($0["signing_public_key"] as Data))
-          // Each key under its user's name, and under its fingerprint (subject-access exports).
-          return [
-            (AuditLog.keyName(metadata, user: $0["name"]), key),
-            (SignerName.anonymous(vaultIDHex: Hex.encode(metadata.vaultID), key: key), key),
-          ]
-        }
+        try StoreRow.fetchAll(db, sql: "SELECT name, signing_public_key FROM users WHERE removed_at IS NULL ORDER BY name")
+          .flatMap {
+            let key = try SigningPublicKey(bytes: [UInt8]($0["signing_public_key"] as Data))
+            // Each key under its user's name, and under its fingerprint (subject-access exports).
+            return [
+              (AuditLog.keyName(metadata, user: $0["name"]), key),
+              (SignerName.anonymous(vaultIDHex: Hex.encode(metadata.vaultID), key: key), key),
+            ]
+          }
       }
     } catch {
       throw VaultError.wrapping(error)

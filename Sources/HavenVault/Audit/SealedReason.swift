@@ -1,5 +1,5 @@
-import GRDB
 import HavenCrypto
+import HavenStore
 
 /// Reasons people give (for an access, a break-glass read, a legal hold, an erasure), sealed so
 /// only auditors, admins and the recovery key read them (docs/FORMAT.md section 17, "Reasons"):
@@ -55,7 +55,7 @@ extension VaultSession {
   }
 
   /// Opens a reason of either version; throws `keyNotHeld` for a user without the reason key.
-  func openReason(_ db: Database, _ sealed: [UInt8], kind: SealedReason.Kind, id: Int64) throws -> String {
+  func openReason(_ db: StoreDatabase, _ sealed: [UInt8], kind: SealedReason.Kind, id: Int64) throws -> String {
     do {
       if sealed.first == SealedReason.version {
         guard sealed.count > 33 else { throw CryptoError.authenticationFailed }
@@ -79,7 +79,7 @@ extension VaultSession {
     }
   }
 
-  func auditReasonKeyPair(_ db: Database) throws -> HeldBoxKeyPair {
+  func auditReasonKeyPair(_ db: StoreDatabase) throws -> HeldBoxKeyPair {
     if let held = heldAuditReasonPair { return held }
     guard
       let secret = try UserKeyHolder(self).heldKey(

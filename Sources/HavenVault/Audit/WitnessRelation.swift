@@ -1,5 +1,5 @@
-import GRDB
 import HavenCrypto
+import HavenStore
 
 /// How a log (a restored backup's, or today's) stands against a checkpoint kept outside the
 /// vault: the question a restore must answer before anyone relies on the restored records.
@@ -41,8 +41,10 @@ extension AuditVerifier {
         }
         let signedSize = try Int.fetchOne(db, sql: "SELECT max(tree_size) FROM audit_checkpoints") ?? 0
         guard witnessed.size <= signedSize else { return .older(size: signedSize, witnessSize: witnessed.size) }
-        let leaves = try Row.fetchAll(db, sql: "SELECT * FROM audit_entries WHERE seq <= ? ORDER BY seq", arguments: [signedSize])
-          .map { AuditEntry(row: $0).leafHash }
+        let leaves = try StoreRow.fetchAll(
+          db, sql: "SELECT * FROM audit_entries WHERE seq <= ? ORDER BY seq", arguments: [signedSize]
+        )
+        .map { AuditEntry(row: $0).leafHash }
         let proof = MerkleTree.consistencyProof(oldSize: witnessed.size, leaves[...])
         guard
           MerkleTree.verifyConsistency(

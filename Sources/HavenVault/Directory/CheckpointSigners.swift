@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 /// Which keys may sign which checkpoint, replayed from the signed directory (docs/FORMAT.md,
 /// "Checkpoint validity"): a checkpoint names the directory length it was signed under, and only a
@@ -16,7 +16,7 @@ struct CheckpointSigners {
   /// Only for a vault with no directory: every key its tables list per user.
   let unanchored: [String: [SigningPublicKey]]
 
-  static func load(_ db: Database, metadata: VaultMetadata) throws -> CheckpointSigners {
+  static func load(_ db: StoreDatabase, metadata: VaultMetadata) throws -> CheckpointSigners {
     if try db.tableExists("directory_entries"),
       try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM directory_entries)") == true
     {
@@ -24,7 +24,7 @@ struct CheckpointSigners {
         metadata: metadata, directory: try DirectoryLog.load(db, vaultID: metadata.vaultID), unanchored: [:])
     }
     var keys: [String: [SigningPublicKey]] = [:]
-    for row in try Row.fetchAll(db, sql: "SELECT id, name, signing_public_key FROM users") {
+    for row in try StoreRow.fetchAll(db, sql: "SELECT id, name, signing_public_key FROM users") {
       var userKeys = try Data.fetchAll(
         db, sql: "SELECT signing_public_key FROM retired_signing_keys WHERE user_id = ?", arguments: [row["id"] as Int64]
       ).map { try SigningPublicKey(bytes: [UInt8]($0)) }

@@ -1,14 +1,14 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 /// The one-time re-anchoring of a vault upgraded from format 5: an admin signs the directory as
 /// the tables hold it, vouches for the grants that exist, and the audit log records that history
 /// before this point is taken as found, not proved (SECURITY.md, "Upgrading from format 5").
 enum DirectoryAnchor {
-  static func write(_ db: Database, session: VaultSession) throws {
+  static func write(_ db: StoreDatabase, session: VaultSession) throws {
     let vaultID = session.metadata.vaultID
-    let users = try Row.fetchAll(
+    let users = try StoreRow.fetchAll(
       db, sql: "SELECT id, name, role, box_public_key, signing_public_key, removed_at FROM users ORDER BY id")
     var directoryUsers: [DirectoryUser] = []
     var removed: [Int64] = []
@@ -20,9 +20,10 @@ enum DirectoryAnchor {
           signing: try SigningPublicKey(bytes: [UInt8](row["signing_public_key"] as Data))))
       if (row["removed_at"] as String?) != nil { removed.append(row["id"]) }
     }
-    let retired = try Row.fetchAll(db, sql: "SELECT user_id, signing_public_key FROM retired_signing_keys ORDER BY rowid").map {
-      (userID: $0["user_id"] as Int64, key: try SigningPublicKey(bytes: [UInt8]($0["signing_public_key"] as Data)))
-    }
+    let retired = try StoreRow.fetchAll(db, sql: "SELECT user_id, signing_public_key FROM retired_signing_keys ORDER BY rowid")
+      .map {
+        (userID: $0["user_id"] as Int64, key: try SigningPublicKey(bytes: [UInt8]($0["signing_public_key"] as Data)))
+      }
     let teams = try TeamRecord.all(db).sorted { $0.id < $1.id }.map { team in
       DirectorySnapshot.Team(
         id: team.id, name: team.name, keyVersion: team.currentKeyVersion, rotationDue: team.rotationDue,
@@ -38,7 +39,7 @@ enum DirectoryAnchor {
       let key = try KeyGrant.open(grant.sealed, context: context, with: session.keys.box, as: AuditKeyPurpose.self)
       return KeyGrant.commitment(to: key, vaultID: vaultID, kind: .audit, teamID: nil, version: 1)
     }()
-    let auditSize = try Int64.fetchOne(db, sql: "SELECT ifnull(max(seq), 0) FROM audit_entries") ?? 0
+    let auditSize = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM audit_entries") ?? 0
     // Format 5 had no separate key for reasons: one is made now, sealed to the recovery key and
     // to every admin and auditor (the grants are vouched for below with the others).
     let auditReason = try BoxKeyPair.generate()
@@ -67,7 +68,7 @@ enum DirectoryAnchor {
 
     // Vouch for every grant as found: signed by this admin under directory length 1.
     let byID = Dictionary(uniqueKeysWithValues: directoryUsers.map { ($0.id, $0) })
-    for row in try Row.fetchAll(
+    for row in try StoreRow.fetchAll(
       db, sql: "SELECT id, key_kind, team_id, key_version, recipient_user_id, sealed_key FROM key_grants ORDER BY id")
     {
       guard let kind = GrantedKeyKind(rawValue: row["key_kind"]) else { continue }

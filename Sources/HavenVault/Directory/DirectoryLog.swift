@@ -1,30 +1,30 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 /// The `directory_entries` table: appends signed entries inside the caller's transaction and
 /// replays them, verifying every signature and rule, into a `DirectoryState`.
 enum DirectoryLog {
   /// Replays the whole chain. A vault upgraded from format 5 and not yet anchored has none.
-  static func load(_ db: Database, vaultID: [UInt8], verifiedUpTo prefix: DirectoryPrefix? = nil) throws -> DirectoryState {
+  static func load(_ db: StoreDatabase, vaultID: [UInt8], verifiedUpTo prefix: DirectoryPrefix? = nil) throws -> DirectoryState {
     try extend(DirectoryState(vaultID: vaultID), db, verifiedUpTo: prefix)
   }
 
-  static func isEmpty(_ db: Database) throws -> Bool {
+  static func isEmpty(_ db: StoreDatabase) throws -> Bool {
     try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM directory_entries)") ?? false)
   }
 
   /// Applies the entries written since `state` was built, after checking that its last entry is
   /// still the one it saw (a chain cut back or rewritten under a running process is refused).
   static func extend(
-    _ state: DirectoryState, _ db: Database, verifiedUpTo prefix: DirectoryPrefix? = nil
+    _ state: DirectoryState, _ db: StoreDatabase, verifiedUpTo prefix: DirectoryPrefix? = nil
   ) throws
     -> DirectoryState
   {
     var state = state
     if state.length > 0 {
       guard
-        let row = try Row.fetchOne(
+        let row = try StoreRow.fetchOne(
           db.cachedStatement(sql: "SELECT body FROM directory_entries WHERE seq = ?"), arguments: [state.length])
       else {
         throw VaultError.databaseDamaged("directory entry \(state.length) has gone: the directory was cut back")
@@ -33,7 +33,7 @@ enum DirectoryLog {
         throw VaultError.databaseDamaged("directory entry \(state.length) was rewritten")
       }
     }
-    let rows = try Row.fetchCursor(
+    let rows = try StoreRow.fetchCursor(
       db.cachedStatement(sql: "SELECT seq, body, signature FROM directory_entries WHERE seq > ? ORDER BY seq"),
       arguments: [state.length])
     while let row = try rows.next() {
@@ -61,9 +61,9 @@ enum DirectoryLog {
   /// directory's new length.
   @discardableResult
   static func append(
-    _ db: Database, vaultID: [UInt8], event: DirectoryEvent, author: Int64, sign: ([UInt8]) -> [UInt8]
+    _ db: StoreDatabase, vaultID: [UInt8], event: DirectoryEvent, author: Int64, sign: ([UInt8]) -> [UInt8]
   ) throws -> Int64 {
-    let last = try Row.fetchOne(
+    let last = try StoreRow.fetchOne(
       db.cachedStatement(sql: "SELECT seq, body FROM directory_entries ORDER BY seq DESC LIMIT 1"))
     let seq = (last?["seq"] as Int64? ?? 0) + 1
     let previous = last.map { SHA256.hash([UInt8]($0["body"] as Data)) } ?? DirectoryEntry.noPrevious
@@ -75,9 +75,10 @@ enum DirectoryLog {
   }
 
   /// The chain's length and head, as checkpoints name it.
-  static func head(_ db: Database) throws -> (length: Int64, hash: [UInt8])? {
+  static func head(_ db: StoreDatabase) throws -> (length: Int64, hash: [UInt8])? {
     guard
-      let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, body FROM directory_entries ORDER BY seq DESC LIMIT 1"))
+      let row = try StoreRow.fetchOne(
+        db.cachedStatement(sql: "SELECT seq, body FROM directory_entries ORDER BY seq DESC LIMIT 1"))
     else { return nil }
     return (row["seq"], SHA256.hash([UInt8](row["body"] as Data)))
   }

@@ -1,16 +1,16 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 /// The tables that copy the directory (`vault_meta`'s public keys, `users`, `teams`,
 /// `team_members`, the break-glass setting) compared with the signed directory. A row that differs
 /// was edited outside haven: it is named, and nothing is acted on.
 enum DirectoryRowCheck {
-  static func check(_ db: Database, against state: DirectoryState) throws {
+  static func check(_ db: StoreDatabase, against state: DirectoryState) throws {
     func altered(_ what: String) -> VaultError {
       .databaseDamaged("\(what) differs from the signed directory: it was edited outside haven and is not acted on")
     }
-    guard let meta = try Row.fetchOne(db, sql: "SELECT recovery_public_key, statistics_public_key FROM vault_meta") else {
+    guard let meta = try StoreRow.fetchOne(db, sql: "SELECT recovery_public_key, statistics_public_key FROM vault_meta") else {
       throw VaultError.databaseDamaged("vault metadata is missing")
     }
     guard [UInt8](meta["recovery_public_key"] as Data) == state.recovery?.bytes else {
@@ -21,7 +21,7 @@ enum DirectoryRowCheck {
     }
 
     var seenUsers = Set<Int64>()
-    for row in try Row.fetchAll(
+    for row in try StoreRow.fetchAll(
       db, sql: "SELECT id, name, role, box_public_key, signing_public_key, removed_at FROM users ORDER BY id")
     {
       let id: Int64 = row["id"]
@@ -41,7 +41,7 @@ enum DirectoryRowCheck {
     }
 
     var seenTeams = Set<Int64>()
-    for row in try Row.fetchAll(db, sql: "SELECT id, name, current_key_version, rotation_due FROM teams ORDER BY id") {
+    for row in try StoreRow.fetchAll(db, sql: "SELECT id, name, current_key_version, rotation_due FROM teams ORDER BY id") {
       let id: Int64 = row["id"]
       let name: String = row["name"]
       seenTeams.insert(id)
@@ -54,7 +54,7 @@ enum DirectoryRowCheck {
     }
 
     var members: [Int64: Set<Int64>] = [:]
-    for row in try Row.fetchAll(db, sql: "SELECT team_id, user_id FROM team_members") {
+    for row in try StoreRow.fetchAll(db, sql: "SELECT team_id, user_id FROM team_members") {
       members[row["team_id"], default: []].insert(row["user_id"])
     }
     for (id, team) in state.teams where members[id, default: []] != team.members {

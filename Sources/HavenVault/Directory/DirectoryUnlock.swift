@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 extension VaultSession {
   /// Builds the session of a user whose key file has opened, after replaying the signed
@@ -55,7 +55,7 @@ extension VaultSession {
 /// directory says was valid then: directory entries cut from the end, or added without a
 /// signature, show up here at every unlock (the full check of the log is `haven audit verify`).
 enum LatestCheckpoint {
-  static func check(_ db: Database, directory: DirectoryState, metadata: VaultMetadata) throws {
+  static func check(_ db: StoreDatabase, directory: DirectoryState, metadata: VaultMetadata) throws {
     guard let note = try String.fetchOne(db, sql: "SELECT note FROM audit_checkpoints ORDER BY tree_size DESC LIMIT 1") else {
       throw VaultError.databaseDamaged("the audit log has no signed checkpoint")
     }

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 /// The vault's root: its first directory entry (the genesis, naming the first admin's keys, the
 /// recovery and statistics public keys and the vault id; or an upgraded vault's anchor), named by
@@ -40,7 +40,7 @@ public struct VaultRoot: Sendable, Equatable {
   }
 
   /// The fingerprint of the stored entry 1, before anything else is replayed; nil if none.
-  static func storedFingerprint(_ db: Database) throws -> String? {
+  static func storedFingerprint(_ db: StoreDatabase) throws -> String? {
     try Data.fetchOne(db, sql: "SELECT body FROM directory_entries WHERE seq = 1").map { fingerprint(ofRootBody: [UInt8]($0)) }
   }
 
@@ -142,7 +142,7 @@ public struct RootPins: Sendable {
 
   /// Refuses a vault whose entry 1 is not the root pinned for its id, before anything else is
   /// read from its directory.
-  func checkRoot(_ db: Database, vaultID: [UInt8]) throws {
+  func checkRoot(_ db: StoreDatabase, vaultID: [UInt8]) throws {
     let id = Hex.encode(vaultID)
     guard let pinned = read()[id]?.fingerprint, let found = try VaultRoot.storedFingerprint(db), found != pinned else { return }
     throw VaultError.rootChanged(vaultID: id, pinned: pinned, found: found, pins: path)

@@ -1,4 +1,4 @@
-import GRDB
+import HavenStore
 
 /// A team as stored: its name, the key version new records are written under (0 until the first
 /// member unlocks and generates one), and whether a member removal left a rotation due.
@@ -8,26 +8,26 @@ public struct TeamRecord: Sendable, Equatable {
   public let currentKeyVersion: Int64
   public let rotationDue: Bool
 
-  init(row: Row) {
+  init(row: StoreRow) {
     id = row["id"]
     name = row["name"]
     currentKeyVersion = row["current_key_version"]
     rotationDue = row["rotation_due"]
   }
 
-  static func named(_ name: String, _ db: Database) throws -> TeamRecord? {
-    try Row.fetchOne(db, sql: "SELECT * FROM teams WHERE name = ?", arguments: [name]).map(TeamRecord.init)
+  static func named(_ name: String, _ db: StoreDatabase) throws -> TeamRecord? {
+    try StoreRow.fetchOne(db, sql: "SELECT * FROM teams WHERE name = ?", arguments: [name]).map(TeamRecord.init)
   }
 
-  static func withID(_ id: Int64, _ db: Database) throws -> TeamRecord? {
-    try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM teams WHERE id = ?"), arguments: [id]).map(TeamRecord.init)
+  static func withID(_ id: Int64, _ db: StoreDatabase) throws -> TeamRecord? {
+    try StoreRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM teams WHERE id = ?"), arguments: [id]).map(TeamRecord.init)
   }
 
-  static func all(_ db: Database) throws -> [TeamRecord] {
-    try Row.fetchAll(db, sql: "SELECT * FROM teams ORDER BY name").map(TeamRecord.init)
+  static func all(_ db: StoreDatabase) throws -> [TeamRecord] {
+    try StoreRow.fetchAll(db, sql: "SELECT * FROM teams ORDER BY name").map(TeamRecord.init)
   }
 
-  static func memberIDs(of teamID: Int64, _ db: Database) throws -> [Int64] {
+  static func memberIDs(of teamID: Int64, _ db: StoreDatabase) throws -> [Int64] {
     try Int64.fetchAll(
       db,
       sql: """

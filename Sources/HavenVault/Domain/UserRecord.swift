@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 /// A user as stored (public parts only).
 public struct UserRecord: Sendable, Equatable {
@@ -12,7 +12,7 @@ public struct UserRecord: Sendable, Equatable {
   let signingPublicKey: SigningPublicKey
   let keyFileDigest: [UInt8]
 
-  init(row: Row) throws {
+  init(row: StoreRow) throws {
     guard let role = Role(rawValue: row["role"]) else { throw VaultError.databaseDamaged("unknown role in users table") }
     id = row["id"]
     name = row["name"]
@@ -23,15 +23,17 @@ public struct UserRecord: Sendable, Equatable {
     keyFileDigest = [UInt8](row["key_file_digest"] as Data)
   }
 
-  static func active(named name: String, _ db: Database) throws -> UserRecord? {
-    try Row.fetchOne(db, sql: "SELECT * FROM users WHERE name = ? AND removed_at IS NULL", arguments: [name]).map(UserRecord.init)
+  static func active(named name: String, _ db: StoreDatabase) throws -> UserRecord? {
+    try StoreRow.fetchOne(db, sql: "SELECT * FROM users WHERE name = ? AND removed_at IS NULL", arguments: [name]).map(
+      UserRecord.init)
   }
 
-  static func active(id: Int64, _ db: Database) throws -> UserRecord? {
-    try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ? AND removed_at IS NULL", arguments: [id]).map(UserRecord.init)
+  static func active(id: Int64, _ db: StoreDatabase) throws -> UserRecord? {
+    try StoreRow.fetchOne(db, sql: "SELECT * FROM users WHERE id = ? AND removed_at IS NULL", arguments: [id]).map(
+      UserRecord.init)
   }
 
-  static func allActive(_ db: Database) throws -> [UserRecord] {
-    try Row.fetchAll(db, sql: "SELECT * FROM users WHERE removed_at IS NULL ORDER BY name").map(UserRecord.init)
+  static func allActive(_ db: StoreDatabase) throws -> [UserRecord] {
+    try StoreRow.fetchAll(db, sql: "SELECT * FROM users WHERE removed_at IS NULL ORDER BY name").map(UserRecord.init)
   }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 /// Facts about a vault that every operation needs: its identity (bound into every ciphertext's
 /// associated data), format version, default KDF level, and the public keys anyone may seal to.
@@ -13,8 +13,8 @@ public struct VaultMetadata: Sendable {
   let recoveryPublicKey: BoxPublicKey
   public let statisticsPublicKey: BoxPublicKey
 
-  static func load(_ db: Database) throws -> VaultMetadata? {
-    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM vault_meta WHERE singleton = 1") else { return nil }
+  static func load(_ db: StoreDatabase) throws -> VaultMetadata? {
+    guard let row = try StoreRow.fetchOne(db, sql: "SELECT * FROM vault_meta WHERE singleton = 1") else { return nil }
     guard let level = KDFLevel(rawValue: row["kdf_level"]) else {
       throw VaultError.databaseDamaged("unknown KDF level in vault metadata")
     }
@@ -26,7 +26,7 @@ public struct VaultMetadata: Sendable {
   }
 
   /// Reads only the format version, before migrations run, so a newer vault is never touched.
-  static func storedFormatVersion(_ db: Database) throws -> Int? {
+  static func storedFormatVersion(_ db: StoreDatabase) throws -> Int? {
     guard try db.tableExists("vault_meta") else { return nil }
     return try Int.fetchOne(db, sql: "SELECT format_version FROM vault_meta WHERE singleton = 1")
   }

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 /// Re-keying on write after a removal (SECURITY.md, "Who can grant what"): a case file
 /// whose record key is wrapped under a team key version older than the current one was readable
@@ -32,7 +32,7 @@ enum CaseFileColumns {
   /// The encrypted columns of a table and whose they are, read from the schema's own `-- T` and
   /// `-- S` marks (VaultMigrations; `/* T */` for a column added by ALTER TABLE), so a column
   /// added later is never left under an old key.
-  static func columns(_ db: Database, table: String) throws -> [(name: String, protection: FieldProtection)] {
+  static func columns(_ db: StoreDatabase, table: String) throws -> [(name: String, protection: FieldProtection)] {
     guard
       let sql = try String.fetchOne(
         db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [table])
@@ -57,14 +57,14 @@ enum CaseFileColumns {
 extension VaultSession {
   /// Whether a case file is wrapped under an older team key version than the signed directory's
   /// current one (a member left since it was last written).
-  func rekeyDue(_ db: Database, _ row: SurvivorRow) throws -> Bool {
+  func rekeyDue(_ db: StoreDatabase, _ row: SurvivorRow) throws -> Bool {
     guard let team = try directory(db).teams[row.teamID] else { return false }
     return row.wrappedRecordKey.teamKeyVersion < team.keyVersion || team.rotationDue
   }
 
   /// Seals the whole case file again under fresh keys and the current team key version (see
   /// `CaseFileColumns`), in the caller's transaction. Audited.
-  func rekeyCaseFile(_ db: Database, _ row: SurvivorRow) throws {
+  func rekeyCaseFile(_ db: StoreDatabase, _ row: SurvivorRow) throws {
     guard let team = try TeamRecord.withID(row.teamID, db) else {
       throw VaultError.databaseDamaged("survivor \(row.id) names a team that does not exist")
     }
@@ -85,16 +85,18 @@ extension VaultSession {
     for table in CaseFileColumns.tables {
       let columns = try CaseFileColumns.columns(db, table: table.sql)
       let selected = (["id"] + columns.map(\.name)).joined(separator: ", ")
-      for stored in try Row.fetchAll(db, sql: "SELECT \(selected) FROM \(table.sql) WHERE \(table.owner)", arguments: [row.id]) {
+      for stored in try StoreRow.fetchAll(
+        db, sql: "SELECT \(selected) FROM \(table.sql) WHERE \(table.owner)", arguments: [row.id])
+      {
         let id: Int64 = stored["id"]
-        var values: [(any DatabaseValueConvertible)?] = []
+        var values: [(any StoreValueConvertible)?] = []
         for column in columns {
           let plain = try old.column(stored, table: table.binding, id: id, field: column.name, column.protection)
           values.append(new.column(plain, table: table.binding, id: id, field: column.name, column.protection))
         }
         let assignments = columns.map { "\($0.name) = ?" }.joined(separator: ", ")
         try db.execute(
-          sql: "UPDATE \(table.sql) SET \(assignments) WHERE id = ?", arguments: StatementArguments(values + [id]))
+          sql: "UPDATE \(table.sql) SET \(assignments) WHERE id = ?", arguments: StoreArguments(values + [id]))
       }
     }
     try db.execute(
@@ -113,7 +115,7 @@ extension VaultSession {
 
   /// Recomputes the blind indexes of every survivor of a team with the keys of `version`, after
   /// a rotation: the index keys a removed member kept then confirm nothing new.
-  func reindexTeam(_ db: Database, teamID: Int64, version: Int64) throws {
+  func reindexTeam(_ db: StoreDatabase, teamID: Int64, version: Int64) throws {
     guard let team = try TeamRecord.withID(teamID, db) else { return }
     for row in try SurvivorRow.fetchAll(db, team: teamID) {
       let keys = try caseKeys(db, row)

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 /// Carries out pending key work that only a key holder can do, so admins never need to hold the
 /// keys they manage (SECURITY.md, "Who can grant what"):
@@ -38,7 +38,7 @@ struct KeyDuties {
 
   /// Returns how many keys were generated or delivered.
   @discardableResult
-  mutating func perform(_ db: Database) throws -> Int {
+  mutating func perform(_ db: StoreDatabase) throws -> Int {
     var actions = 0
     for teamID in teamIDs() {
       actions += try performTeamDuties(db, teamID: teamID)
@@ -58,7 +58,7 @@ struct KeyDuties {
     }
   }
 
-  private mutating func performTeamDuties(_ db: Database, teamID: Int64) throws -> Int {
+  private mutating func performTeamDuties(_ db: StoreDatabase, teamID: Int64) throws -> Int {
     guard let team = directory.teams[teamID], !team.members.isEmpty else { return 0 }
     // Members, and users whose role may break glass (they hold every team's key; SECURITY.md).
     let members = team.members.sorted() + directory.breakGlassHolderIDs.filter { !team.members.contains($0) }
@@ -111,7 +111,7 @@ struct KeyDuties {
   }
 
   private func deliverRoleKey<P: KeyPurpose>(
-    _ db: Database, kind: GrantedKeyKind, to entitled: (DirectoryUser) -> Bool, as type: P.Type
+    _ db: StoreDatabase, kind: GrantedKeyKind, to entitled: (DirectoryUser) -> Bool, as type: P.Type
   ) throws -> Int {
     // One query for who holds it (this runs at every unlock), not one per user.
     let holders = try KeyGrantStore.recipients(db, kind: kind, teamID: nil, version: 1)
@@ -131,7 +131,7 @@ struct KeyDuties {
   }
 
   private func grant<P: KeyPurpose>(
-    _ db: Database, _ key: borrowing SecretKey<P>, kind: GrantedKeyKind, teamID: Int64?, version: Int64, to recipient: Int64?
+    _ db: StoreDatabase, _ key: borrowing SecretKey<P>, kind: GrantedKeyKind, teamID: Int64?, version: Int64, to recipient: Int64?
   ) throws {
     let publicKey: BoxPublicKey
     if let recipient {
@@ -181,7 +181,7 @@ extension VaultSession {
 
   /// This member's team key duties, in the caller's transaction (a write that needs a team's
   /// first or rotated key now).
-  func performTeamKeyDuties(_ db: Database) throws {
+  func performTeamKeyDuties(_ db: StoreDatabase) throws {
     var duties = KeyDuties(
       directory: try directory(db), holder: UserKeyHolder(self), actorID: user.id, scope: .memberOf(user.id),
       audit: auditWriter)
@@ -190,7 +190,7 @@ extension VaultSession {
 
   /// New records go under the version the signed directory says is current: a `teams` row set
   /// back to an older version (one a removed member holds) is refused.
-  func checkCurrentVersion(_ db: Database, _ team: TeamRecord) throws {
+  func checkCurrentVersion(_ db: StoreDatabase, _ team: TeamRecord) throws {
     let signed = try directory(db).teams[team.id]
     guard signed?.keyVersion == team.currentKeyVersion, signed?.rotationDue == team.rotationDue else {
       throw VaultError.databaseDamaged(
@@ -199,7 +199,7 @@ extension VaultSession {
   }
 
   /// Opens (and caches) this user's grant of one version of a team's key.
-  func teamKey(_ db: Database, team: TeamRecord, version: Int64) throws -> KeyCache<TeamKeyPurpose>.Entry {
+  func teamKey(_ db: StoreDatabase, team: TeamRecord, version: Int64) throws -> KeyCache<TeamKeyPurpose>.Entry {
     let cacheName = "\(team.id)/\(version)"
     if let entry = teamKeys.entry(cacheName) { return entry }
     guard

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import HavenStore
 
 /// A row of `key_grants` as read back: the sealed key and the proof of who granted it.
 struct StoredGrant {
@@ -14,7 +14,7 @@ struct StoredGrant {
 /// recipient is the vault's recovery key; a null granter is the recovery key too.
 enum KeyGrantStore {
   static func insert(
-    _ db: Database, kind: GrantedKeyKind, teamID: Int64?, version: Int64, recipient: Int64?, grant: StoredGrant
+    _ db: StoreDatabase, kind: GrantedKeyKind, teamID: Int64?, version: Int64, recipient: Int64?, grant: StoredGrant
   ) throws {
     try db.execute(
       sql: """
@@ -29,13 +29,13 @@ enum KeyGrantStore {
   }
 
   static func grant(
-    _ db: Database, kind: GrantedKeyKind, teamID: Int64?, version: Int64, recipient: Int64?
+    _ db: StoreDatabase, kind: GrantedKeyKind, teamID: Int64?, version: Int64, recipient: Int64?
   ) throws -> StoredGrant? {
-    try Row.fetchOne(
+    try StoreRow.fetchOne(
       db.cachedStatement(
         sql: """
           SELECT sealed_key, granted_by, directory_length, granter_signature FROM key_grants WHERE key_kind = ?
-          AND ifnull(team_id, 0) = ? AND key_version = ? AND ifnull(recipient_user_id, 0) = ?
+          AND coalesce(team_id, 0) = ? AND key_version = ? AND coalesce(recipient_user_id, 0) = ?
           """), arguments: [kind.rawValue, teamID ?? 0, version, recipient ?? 0]
     ).map {
       StoredGrant(
@@ -44,29 +44,30 @@ enum KeyGrantStore {
     }
   }
 
-  static func exists(_ db: Database, kind: GrantedKeyKind, teamID: Int64?, version: Int64, recipient: Int64?) throws -> Bool {
+  static func exists(_ db: StoreDatabase, kind: GrantedKeyKind, teamID: Int64?, version: Int64, recipient: Int64?) throws -> Bool
+  {
     try Bool.fetchOne(
       db.cachedStatement(
         sql: """
-          SELECT EXISTS (SELECT 1 FROM key_grants WHERE key_kind = ? AND ifnull(team_id, 0) = ? AND key_version = ?
-          AND ifnull(recipient_user_id, 0) = ?)
+          SELECT EXISTS (SELECT 1 FROM key_grants WHERE key_kind = ? AND coalesce(team_id, 0) = ? AND key_version = ?
+          AND coalesce(recipient_user_id, 0) = ?)
           """), arguments: [kind.rawValue, teamID ?? 0, version, recipient ?? 0]) ?? false
   }
 
   /// The users holding a grant of one key (the recovery key's grant aside).
-  static func recipients(_ db: Database, kind: GrantedKeyKind, teamID: Int64?, version: Int64) throws -> Set<Int64> {
+  static func recipients(_ db: StoreDatabase, kind: GrantedKeyKind, teamID: Int64?, version: Int64) throws -> Set<Int64> {
     Set(
       try Int64.fetchAll(
         db.cachedStatement(
           sql: """
-            SELECT recipient_user_id FROM key_grants WHERE key_kind = ? AND ifnull(team_id, 0) = ? AND key_version = ?
+            SELECT recipient_user_id FROM key_grants WHERE key_kind = ? AND coalesce(team_id, 0) = ? AND key_version = ?
             AND recipient_user_id IS NOT NULL
             """), arguments: [kind.rawValue, teamID ?? 0, version]))
   }
 
   /// Deletes a departing user's grants. They may have copied keys already (SECURITY.md); this
   /// keeps the vault from handing them out again and lets the team key rotate cleanly.
-  static func deleteAll(_ db: Database, recipient: Int64, teamID: Int64? = nil) throws {
+  static func deleteAll(_ db: StoreDatabase, recipient: Int64, teamID: Int64? = nil) throws {
     if let teamID {
       try db.execute(sql: "DELETE FROM key_grants WHERE recipient_user_id = ? AND team_id = ?", arguments: [recipient, teamID])
     } else {

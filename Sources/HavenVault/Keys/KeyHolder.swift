@@ -1,5 +1,5 @@
-import GRDB
 import HavenCrypto
+import HavenStore
 
 /// Someone who can open sealed keys and so pass them on: an unlocked user (their own grants) or
 /// the recovery key (the grants sealed to it). Key duties and recovery share one algorithm and
@@ -22,7 +22,7 @@ extension KeyHolder {
   /// inside must match the commitment the directory holds: otherwise nothing is returned and the
   /// vault is reported altered.
   func heldKey<P: KeyPurpose>(
-    _ db: Database, directory: DirectoryState, kind: GrantedKeyKind, teamID: Int64?, version: Int64, as type: P.Type
+    _ db: StoreDatabase, directory: DirectoryState, kind: GrantedKeyKind, teamID: Int64?, version: Int64, as type: P.Type
   ) throws -> SecretKey<P>? {
     guard let grant = try KeyGrantStore.grant(db, kind: kind, teamID: teamID, version: version, recipient: recipientID) else {
       return nil

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 /// Which stored record a key or field belongs to. Bound into associated data, so a ciphertext or
 /// wrapped key copied to another record fails to open.
@@ -43,7 +43,7 @@ enum RecordKeyContext {
 extension VaultSession {
   /// Makes a record key for a new record of `team`, wrapped under the team's current key version.
   /// Needs the caller to be a member holding that key: the check is the unwrap itself.
-  func createRecordKey(_ db: Database, team: TeamRecord, for binding: RecordBinding) throws -> NewRecordKey {
+  func createRecordKey(_ db: StoreDatabase, team: TeamRecord, for binding: RecordBinding) throws -> NewRecordKey {
     if team.rotationDue || team.currentKeyVersion == 0 {
       try performTeamKeyDuties(db)
     }
@@ -61,7 +61,7 @@ extension VaultSession {
   }
 
   /// Unwraps a record key. Fails with `keyNotHeld` for anyone who is not a member of its team.
-  func openRecordKey(_ db: Database, _ wrapped: WrappedRecordKey, for binding: RecordBinding) throws -> RecordKey {
+  func openRecordKey(_ db: StoreDatabase, _ wrapped: WrappedRecordKey, for binding: RecordBinding) throws -> RecordKey {
     let entry: KeyCache<RecordWrappingKeyPurpose>.Entry
     if let cached = recordWrappingKeys.entry(Self.wrappingKeyName(teamID: wrapped.teamID, version: wrapped.teamKeyVersion)) {
       entry = cached
@@ -81,7 +81,8 @@ extension VaultSession {
   }
 
   /// The key that wraps record keys under one version of a team's key (derived once a session).
-  func recordWrappingKey(_ db: Database, team: TeamRecord, version: Int64) throws -> KeyCache<RecordWrappingKeyPurpose>.Entry {
+  func recordWrappingKey(_ db: StoreDatabase, team: TeamRecord, version: Int64) throws -> KeyCache<RecordWrappingKeyPurpose>.Entry
+  {
     let name = Self.wrappingKeyName(teamID: team.id, version: version)
     if let entry = recordWrappingKeys.entry(name) { return entry }
     let teamKey = try teamKey(db, team: team, version: version)

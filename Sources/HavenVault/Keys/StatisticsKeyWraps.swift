@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 /// Survivors' statistics keys wrapped a second time, for the `reporting` role (docs/FORMAT.md,
 /// "Statistics key wraps"). A statistics key is agreed with the statistics public key so that
@@ -35,7 +35,7 @@ struct StatisticsKeyWraps: ~Copyable {
   /// Stores wraps made during a read, each only if the survivor's statistics key is still the
   /// one it wraps (a worker may have re-keyed the case since the read's snapshot). Returns how
   /// many were stored.
-  static func store(_ wraps: [StatisticsKeyWrap], _ db: Database) throws -> Int {
+  static func store(_ wraps: [StatisticsKeyWrap], _ db: StoreDatabase) throws -> Int {
     let statement = try db.cachedStatement(
       sql: """
         INSERT OR REPLACE INTO statistics_key_wraps (survivor_id, wrapped)

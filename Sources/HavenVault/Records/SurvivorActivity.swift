@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import HavenStore
 
 /// When each survivor was last active, for the retention policy: the latest of their row's
 /// `updated_at` and the `created_at` of every record of theirs (format 13, docs/FORMAT.md
@@ -23,31 +23,31 @@ enum SurvivorActivity {
   private static func computed(where filter: String) -> String {
     """
     SELECT s.id, max(s.updated_at,
-      ifnull((SELECT max(created_at) FROM referrals WHERE survivor_id = s.id), ''),
-      ifnull((SELECT max(e.created_at) FROM referral_events e JOIN referrals r ON r.id = e.referral_id WHERE r.survivor_id = s.id), ''),
-      ifnull((SELECT max(created_at) FROM support_sessions WHERE survivor_id = s.id), ''),
-      ifnull((SELECT max(created_at) FROM outcome_assessments WHERE survivor_id = s.id), ''),
-      ifnull((SELECT max(created_at) FROM consent_events WHERE survivor_id = s.id), ''),
-      ifnull((SELECT max(created_at) FROM related_people WHERE survivor_id = s.id), ''))
+      coalesce((SELECT max(created_at) FROM referrals WHERE survivor_id = s.id), ''),
+      coalesce((SELECT max(e.created_at) FROM referral_events e JOIN referrals r ON r.id = e.referral_id WHERE r.survivor_id = s.id), ''),
+      coalesce((SELECT max(created_at) FROM support_sessions WHERE survivor_id = s.id), ''),
+      coalesce((SELECT max(created_at) FROM outcome_assessments WHERE survivor_id = s.id), ''),
+      coalesce((SELECT max(created_at) FROM consent_events WHERE survivor_id = s.id), ''),
+      coalesce((SELECT max(created_at) FROM related_people WHERE survivor_id = s.id), ''))
     FROM survivors s WHERE \(filter)
     """
   }
 
   /// Fills the table for every survivor without a row (the format-13 migration; a row deleted
   /// outside haven).
-  static func backfill(_ db: Database) throws {
+  static func backfill(_ db: StoreDatabase) throws {
     try db.execute(
       sql: "INSERT INTO survivor_activity (survivor_id, last_activity) "
         + computed(where: "s.id NOT IN (SELECT survivor_id FROM survivor_activity)"))
   }
 
   /// Survivors whose last activity is before `cutoff` (ISO 8601 text), in id order.
-  static func before(_ cutoff: String, _ db: Database) throws -> [(survivorID: Int64, lastActivity: String)] {
+  static func before(_ cutoff: String, _ db: StoreDatabase) throws -> [(survivorID: Int64, lastActivity: String)] {
     // Counting both sides is two small index scans; a difference means rows were lost.
     let survivors = try Int.fetchOne(db, sql: "SELECT count(*) FROM survivors") ?? 0
     let active = try Int.fetchOne(db, sql: "SELECT count(*) FROM survivor_activity") ?? 0
     if survivors != active { try backfill(db) }
-    return try Row.fetchAll(
+    return try StoreRow.fetchAll(
       db,
       sql: "SELECT survivor_id, last_activity FROM survivor_activity WHERE last_activity < ? ORDER BY survivor_id",
       arguments: [cutoff]

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import HavenStore
 
 /// A `survivors` row as stored: key material and envelopes, nothing decrypted.
 struct SurvivorRow {
@@ -23,7 +23,7 @@ struct SurvivorRow {
     ] + SurvivorField.allCases.map(\.rawValue) + ["created_at", "updated_at"])
     .joined(separator: ", ")
 
-  init(row: Row) {
+  init(row: StoreRow) {
     id = row[0]
     teamID = row[1]
     wrappedRecordKey = WrappedRecordKey(teamID: row[1], teamKeyVersion: row[2], envelope: [UInt8](row[3] as Data))
@@ -39,31 +39,31 @@ struct SurvivorRow {
     updatedAt = row[8 + SurvivorField.allCases.count]
   }
 
-  static func fetch(_ db: Database, id: Int64) throws -> SurvivorRow? {
-    try Row.fetchOne(db.cachedStatement(sql: "SELECT \(selection) FROM survivors WHERE id = ?"), arguments: [id])
+  static func fetch(_ db: StoreDatabase, id: Int64) throws -> SurvivorRow? {
+    try StoreRow.fetchOne(db.cachedStatement(sql: "SELECT \(selection) FROM survivors WHERE id = ?"), arguments: [id])
       .map(SurvivorRow.init)
   }
 
-  static func fetchAll(_ db: Database, team: Int64) throws -> [SurvivorRow] {
-    try Array(cursor(db, team: team))
+  static func fetchAll(_ db: StoreDatabase, team: Int64) throws -> [SurvivorRow] {
+    try cursor(db, team: team).all()
   }
 
   /// A team's survivors in id order, one row at a time (a whole caseload need not fit in memory).
-  static func cursor(_ db: Database, team: Int64) throws -> MapCursor<RowCursor, SurvivorRow> {
-    try Row.fetchCursor(
+  static func cursor(_ db: StoreDatabase, team: Int64) throws -> MappedStoreCursor<SurvivorRow> {
+    try StoreRow.fetchCursor(
       db.cachedStatement(sql: "SELECT \(selection) FROM survivors WHERE team_id = ? ORDER BY id"), arguments: [team]
     ).map(SurvivorRow.init)
   }
 
   /// Writes (or overwrites) the given envelopes. Column names come from `SurvivorField`, never input.
-  static func update(_ db: Database, id: Int64, envelopes: [SurvivorField: [UInt8]?]) throws {
+  static func update(_ db: StoreDatabase, id: Int64, envelopes: [SurvivorField: [UInt8]?]) throws {
     guard !envelopes.isEmpty else { return }
     let fields = Array(envelopes.keys)
     let assignments = fields.map { "\($0.rawValue) = ?" }.joined(separator: ", ")
-    var arguments: [(any DatabaseValueConvertible)?] = fields.map { field in envelopes[field]!.map { Data($0) } }
+    var arguments: [(any StoreValueConvertible)?] = fields.map { field in envelopes[field]!.map { Data($0) } }
     arguments.append(Timestamp.now())
     arguments.append(id)
     try db.execute(
-      sql: "UPDATE survivors SET \(assignments), updated_at = ? WHERE id = ?", arguments: StatementArguments(arguments))
+      sql: "UPDATE survivors SET \(assignments), updated_at = ? WHERE id = ?", arguments: StoreArguments(arguments))
   }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 /// Which entries an auditor wants. Every criterion narrows; none means all.
 public struct AuditFilter: Sendable {
@@ -106,9 +106,9 @@ extension VaultSession {
     }
   }
 
-  private func readLog(_ db: Database, _ filter: AuditFilter) throws -> [AuditLogLine] {
+  private func readLog(_ db: StoreDatabase, _ filter: AuditFilter) throws -> [AuditLogLine] {
     var conditions: [String] = []
-    var arguments: [(any DatabaseValueConvertible)?] = []
+    var arguments: [(any StoreValueConvertible)?] = []
     if let name = filter.user {
       guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM users WHERE name = ?", arguments: [name]) else {
         throw VaultError.notFound(kind: "user", name: name)
@@ -141,11 +141,11 @@ extension VaultSession {
     if filter.refusedOnly { conditions.append("outcome IN ('denied', 'failed')") }
     let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
     let names = Dictionary(
-      uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, name FROM users").map {
+      uniqueKeysWithValues: try StoreRow.fetchAll(db, sql: "SELECT id, name FROM users").map {
         ($0["id"] as Int64, $0["name"] as String)
       })
-    return try Row.fetchAll(
-      db, sql: "SELECT * FROM audit_entries \(whereClause) ORDER BY seq", arguments: StatementArguments(arguments)
+    return try StoreRow.fetchAll(
+      db, sql: "SELECT * FROM audit_entries \(whereClause) ORDER BY seq", arguments: StoreArguments(arguments)
     ).map {
       let entry = AuditEntry(row: $0)
       let reason = entry.reason.flatMap { sealed in try? openReason(db, sealed, kind: .access, id: entry.seq) }

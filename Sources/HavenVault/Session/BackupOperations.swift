@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 #if canImport(Glibc)
   import Glibc
@@ -134,8 +134,8 @@ extension VaultSession {
   /// The vault setting that remembers the last `--older-than` used, in seconds.
   static let expirySetting = "backup_expiry_seconds"
 
-  private func liveAndPastGenerations(_ db: Database) throws -> [BackupGeneration] {
-    try Row.fetchAll(
+  private func liveAndPastGenerations(_ db: StoreDatabase) throws -> [BackupGeneration] {
+    try StoreRow.fetchAll(
       db,
       sql: """
         SELECT g.*, u.name AS creator FROM backup_generations g JOIN users u ON u.id = g.created_by ORDER BY g.created_at
@@ -161,16 +161,14 @@ extension VaultSession {
       } catch {
         throw VaultError.wrapping(error)
       }
-      let copy: DatabaseQueue
-      var configuration = Configuration()
-      configuration.readonly = true
+      let copy: SQLiteQueue
       let users: [(String, [UInt8])]
       let checkpoint: String?
       do {
-        copy = try DatabaseQueue(path: copyPath, configuration: configuration)
+        copy = try VaultDatabase.openReadOnly(at: copyPath)
         (users, checkpoint) = try copy.read { db in
           (
-            try Row.fetchAll(db, sql: "SELECT name, key_file_digest FROM users WHERE removed_at IS NULL").map {
+            try StoreRow.fetchAll(db, sql: "SELECT name, key_file_digest FROM users WHERE removed_at IS NULL").map {
               ($0["name"] as String, [UInt8]($0["key_file_digest"] as Data))
             },
             try String.fetchOne(db, sql: "SELECT note FROM audit_checkpoints ORDER BY tree_size DESC LIMIT 1")

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import HavenStore
 
 /// Break-glass: an audited way for a user of a configured role to read a survivor outside their
 /// own teams, in an emergency, with a stated reason. It cannot rest on a key the reader lacks,
@@ -8,13 +8,13 @@ import GRDB
 enum BreakGlassPolicy {
   static let settingName = "break_glass_roles"
 
-  static func roles(_ db: Database) throws -> Set<Role> {
+  static func roles(_ db: StoreDatabase) throws -> Set<Role> {
     let value = try String.fetchOne(db, sql: "SELECT value FROM vault_settings WHERE name = ?", arguments: [settingName]) ?? ""
     return Set(value.split(separator: ",").compactMap { Role(rawValue: String($0)) })
   }
 
   /// Active users who must hold every team's key because their role may break glass.
-  static func holderIDs(_ db: Database) throws -> [Int64] {
+  static func holderIDs(_ db: StoreDatabase) throws -> [Int64] {
     let roles = try roles(db)
     guard !roles.isEmpty else { return [] }
     return try UserRecord.allActive(db).filter { roles.contains($0.role) && $0.role.mayJoinTeams }.map(\.id)
@@ -50,7 +50,7 @@ extension VaultSession {
 
   /// The teams whose survivors this session may reach: the user's own, and in a break-glass
   /// session every team whose key they hold.
-  func accessibleTeams(_ db: Database) throws -> [TeamRecord] {
+  func accessibleTeams(_ db: StoreDatabase) throws -> [TeamRecord] {
     let own = try memberTeams(db)
     guard breakGlassReason != nil else { return own }
     let others = try TeamRecord.all(db).filter { team in

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import HavenStore
 
 extension VaultSession {
   /// Imports a parsed file in one transaction. Every row is checked first (team membership,
@@ -45,8 +45,8 @@ extension VaultSession {
     }
   }
 
-  private func importRuns(_ db: Database, fingerprint: String) throws -> [ImportRun] {
-    try Row.fetchAll(
+  private func importRuns(_ db: StoreDatabase, fingerprint: String) throws -> [ImportRun] {
+    try StoreRow.fetchAll(
       db,
       sql: """
         SELECT r.kind, u.name, r.imported_at, r.created, r.updated, r.unchanged FROM import_runs r
@@ -59,7 +59,8 @@ extension VaultSession {
   }
 
   private func importSurvivors(
-    _ db: Database, _ rows: [ImportedRow<ImportedSurvivor>], _ context: inout ImportContext, _ progress: ((Int, Int) -> Void)?
+    _ db: StoreDatabase, _ rows: [ImportedRow<ImportedSurvivor>], _ context: inout ImportContext,
+    _ progress: ((Int, Int) -> Void)?
   ) throws {
     let teams = Dictionary(uniqueKeysWithValues: try memberTeams(db).map { ($0.name, $0) })
     var problems: [ImportProblem] = []
@@ -173,7 +174,7 @@ extension VaultSession {
   /// The survivor of the user's teams whose external id is `externalID` (confirmed by
   /// decryption, not only by the blind index).
   private func existingSurvivor(
-    _ db: Database, externalID: String, in team: TeamRecord, teams: [TeamRecord]
+    _ db: StoreDatabase, externalID: String, in team: TeamRecord, teams: [TeamRecord]
   ) throws -> ExistingSurvivor {
     let wanted = BlindIndexKind.externalID.normalize(externalID)
     for candidate in try indexedSurvivors(db, kind: .externalID, externalID) {
@@ -193,7 +194,7 @@ extension VaultSession {
   /// Resolves every row's survivor, checks every row, compares it with the file's other rows and
   /// with the survivor's records already in the vault; writes only when no row had a problem.
   private func importForSurvivors<Kind: ImportRowKind>(
-    _ db: Database, _ rows: [ImportedRow<Kind.Value>], _ kind: Kind, _ context: inout ImportContext,
+    _ db: StoreDatabase, _ rows: [ImportedRow<Kind.Value>], _ kind: Kind, _ context: inout ImportContext,
     _ progress: ((Int, Int) -> Void)?
   ) throws {
     var resolved: [SurvivorLocator: SurvivorRow] = [:]
@@ -296,7 +297,7 @@ extension VaultSession {
     guard problems.isEmpty else { throw VaultError.importRejected(problems) }
   }
 
-  private func resolve(_ db: Database, _ locator: SurvivorLocator) throws -> SurvivorRow? {
+  private func resolve(_ db: StoreDatabase, _ locator: SurvivorLocator) throws -> SurvivorRow? {
     switch locator {
     case .reference(let reference):
       do { return try locateSurvivor(db, reference) } catch VaultError.notInYourTeams { return nil }

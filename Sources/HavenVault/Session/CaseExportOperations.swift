@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 /// Why one survivor's case file leaves the vault.
 public enum CaseExportPurpose: Sendable, Equatable {
@@ -73,11 +73,11 @@ extension VaultSession {
           }
         }
         guard
-          let checkpoint = try Row.fetchOne(
+          let checkpoint = try StoreRow.fetchOne(
             db, sql: "SELECT tree_size, note FROM audit_checkpoints ORDER BY tree_size DESC LIMIT 1")
         else { throw VaultError.databaseDamaged("the audit log has no checkpoint") }
         let staff = Dictionary(
-          uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT name, role FROM users").map {
+          uniqueKeysWithValues: try StoreRow.fetchAll(db, sql: "SELECT name, role FROM users").map {
             ($0["name"] as String, Role(rawValue: $0["role"]) ?? .worker)
           })
         let history =
@@ -99,14 +99,14 @@ extension VaultSession {
 
   /// The entries about one survivor, each with an RFC 6962 inclusion proof against the
   /// checkpoint of `treeSize` leaves.
-  private func accessHistory(_ db: Database, subject: String, treeSize: Int, note: String) throws -> [AccessHistoryEntry] {
-    let entries = try Row.fetchAll(
+  private func accessHistory(_ db: StoreDatabase, subject: String, treeSize: Int, note: String) throws -> [AccessHistoryEntry] {
+    let entries = try StoreRow.fetchAll(
       db, sql: "SELECT * FROM audit_entries WHERE subject = ? AND seq <= ? ORDER BY seq", arguments: [subject, treeSize]
     ).map(AuditEntry.init(row:))
     guard !entries.isEmpty else { return [] }
     var reader = try AuditPathReader(db, treeSize: treeSize)
     let roles = Dictionary(
-      uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, role FROM users").map {
+      uniqueKeysWithValues: try StoreRow.fetchAll(db, sql: "SELECT id, role FROM users").map {
         ($0["id"] as Int64, Role(rawValue: $0["role"]))
       })
     let paths = try entries.map { try reader.path(seq: $0.seq) }

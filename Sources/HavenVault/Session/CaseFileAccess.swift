@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 /// Keys for a new survivor: a fresh record key wrapped under the team's current key, and a
 /// statistics key agreed with the vault's statistics public key and wrapped under the record key.
@@ -13,15 +13,15 @@ struct NewCaseKeys: ~Copyable {
 
 extension VaultSession {
   /// The teams this user belongs to: the only ones whose survivors they can find or read.
-  func memberTeams(_ db: Database) throws -> [TeamRecord] {
-    try Row.fetchAll(
+  func memberTeams(_ db: StoreDatabase) throws -> [TeamRecord] {
+    try StoreRow.fetchAll(
       db.cachedStatement(
         sql: "SELECT t.* FROM teams t JOIN team_members m ON m.team_id = t.id WHERE m.user_id = ? ORDER BY t.name"),
       arguments: [user.id]
     ).map(TeamRecord.init)
   }
 
-  func memberTeam(_ db: Database, named name: String) throws -> TeamRecord {
+  func memberTeam(_ db: StoreDatabase, named name: String) throws -> TeamRecord {
     guard let team = try memberTeams(db).first(where: { $0.name == name }) else {
       throw VaultError.notInYourTeams("team '\(name)'")
     }
@@ -31,7 +31,7 @@ extension VaultSession {
   /// The team's key for one blind-index kind, derived from the team key version the signed
   /// directory says the index is under (it moves to the new version when a rotation re-indexes).
   func blindIndexKey(
-    _ db: Database, team: TeamRecord, kind: BlindIndexKind, version: Int64? = nil
+    _ db: StoreDatabase, team: TeamRecord, kind: BlindIndexKind, version: Int64? = nil
   ) throws -> KeyCache<BlindIndexKeyPurpose>.Entry {
     let indexVersion = try version ?? max(directory(db).teams[team.id]?.indexVersion ?? 1, 1)
     let name = "\(team.id)/\(indexVersion)/\(kind.rawValue)"
@@ -43,14 +43,14 @@ extension VaultSession {
   }
 
   func indexValue(
-    _ db: Database, team: TeamRecord, kind: BlindIndexKind, _ text: String, version: Int64? = nil
+    _ db: StoreDatabase, team: TeamRecord, kind: BlindIndexKind, _ text: String, version: Int64? = nil
   ) throws -> [UInt8] {
     BlindIndex.value(text, kind: kind, key: try blindIndexKey(db, team: team, kind: kind, version: version).key)
   }
 
   /// Replaces a survivor's blind-index rows with those of `details` under `team`'s keys.
   func writeIndexes(
-    _ db: Database, survivorID: Int64, team: TeamRecord, reference: SurvivorReference, details: SurvivorDetails,
+    _ db: StoreDatabase, survivorID: Int64, team: TeamRecord, reference: SurvivorReference, details: SurvivorDetails,
     indexVersion: Int64? = nil
   ) throws {
     try db.cachedStatement(sql: "DELETE FROM survivor_index WHERE survivor_id = ?").execute(arguments: [survivorID])
@@ -67,7 +67,7 @@ extension VaultSession {
   }
 
   /// Survivors of this user's teams whose `kind` index matches `text`.
-  func indexedSurvivors(_ db: Database, kind: BlindIndexKind, _ text: String) throws -> [SurvivorRow] {
+  func indexedSurvivors(_ db: StoreDatabase, kind: BlindIndexKind, _ text: String) throws -> [SurvivorRow] {
     var rows: [SurvivorRow] = []
     for team in try accessibleTeams(db) where team.currentKeyVersion > 0 {
       let value = try indexValue(db, team: team, kind: kind, text)
@@ -83,7 +83,7 @@ extension VaultSession {
 
   /// Finds a survivor of this user's teams by reference, or refuses without saying whether the
   /// reference exists elsewhere (blind indexes are per team, so the vault cannot tell either).
-  func locateSurvivor(_ db: Database, _ reference: SurvivorReference) throws -> SurvivorRow {
+  func locateSurvivor(_ db: StoreDatabase, _ reference: SurvivorReference) throws -> SurvivorRow {
     for row in try indexedSurvivors(db, kind: .reference, reference.description) {
       let keys = try caseKeys(db, row)
       if let stored = row.envelopes[.reference],
@@ -96,7 +96,7 @@ extension VaultSession {
   }
 
   /// Unwraps a survivor's record key (only members of its team can) and statistics key.
-  func caseKeys(_ db: Database, _ row: SurvivorRow) throws -> CaseKeys {
+  func caseKeys(_ db: StoreDatabase, _ row: SurvivorRow) throws -> CaseKeys {
     let recordKey = try openRecordKey(db, row.wrappedRecordKey, for: RecordBinding(table: "survivor", recordID: row.id))
     let context = CaseKeys.statisticsKeyContext(vaultID: metadata.vaultID, survivorID: row.id, keyVersion: row.keyVersion)
     let statisticsKey: SecretKey<StatisticsFieldKeyPurpose>
@@ -109,7 +109,7 @@ extension VaultSession {
     return CaseKeys(vaultID: metadata.vaultID, keyVersion: row.keyVersion, recordKey: recordKey, statisticsKey: statisticsKey)
   }
 
-  func newCaseKeys(_ db: Database, team: TeamRecord, survivorID: Int64) throws -> NewCaseKeys {
+  func newCaseKeys(_ db: StoreDatabase, team: TeamRecord, survivorID: Int64) throws -> NewCaseKeys {
     let created = try createRecordKey(db, team: team, for: RecordBinding(table: "survivor", recordID: survivorID))
     let agreed = try HybridKeyAgreement.agree(
       with: try signedStatisticsKey(), label: CaseKeys.statisticsLabel, as: StatisticsFieldKeyPurpose.self)
@@ -129,7 +129,7 @@ extension VaultSession {
   /// session, an outcome), so no second, generic entry is written.
   func withCaseFile<T>(
     _ reference: SurvivorReference, action: AuditAction, detail: String? = nil, bodyAudits: Bool = false,
-    _ body: (Database, SurvivorRow, borrowing CaseKeys) throws -> T
+    _ body: (StoreDatabase, SurvivorRow, borrowing CaseKeys) throws -> T
   ) throws(VaultError) -> T {
     try withSurvivor(
       action: action, requested: "survivor", requestedSubject: reference, detail: detail, bodyAudits: bodyAudits,
@@ -153,7 +153,7 @@ extension VaultSession {
   /// found only within the user's teams, audited against that record.
   func withRecord<T>(
     _ kind: ChildRecord, id: Int64, action: AuditAction, detail: String? = nil,
-    _ body: (Database, SurvivorRow, borrowing CaseKeys) throws -> T
+    _ body: (StoreDatabase, SurvivorRow, borrowing CaseKeys) throws -> T
   ) throws(VaultError) -> T {
     try withSurvivor(
       action: action, requested: "\(kind.target):\(id)", requestedSubject: nil, detail: detail,
@@ -172,7 +172,7 @@ extension VaultSession {
   /// asked for: `requested`, and the pseudonym of `requestedSubject` (never the reference itself).
   func withSurvivor<T>(
     action: AuditAction, requested: String, requestedSubject: SurvivorReference?, detail: String?, bodyAudits: Bool = false,
-    locate: (Database) throws -> (SurvivorRow, String), _ body: (Database, SurvivorRow, borrowing CaseKeys) throws -> T
+    locate: (StoreDatabase) throws -> (SurvivorRow, String), _ body: (StoreDatabase, SurvivorRow, borrowing CaseKeys) throws -> T
   ) throws(VaultError) -> T {
     try authorize(.handleCaseRecords, action: action, target: requested)
     try checkBreakGlass(action: action)
@@ -194,7 +194,7 @@ extension VaultSession {
   }
 
   /// The audit pseudonym of the survivor a row belongs to.
-  func subject(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> String {
+  func subject(_ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> String {
     if let last = lastSubject, last.survivorID == row.id { return last.subject }
     let subject = try subject(
       db,
@@ -208,7 +208,7 @@ extension VaultSession {
   /// before encryption, because each field's associated data names its row).
   /// Never reuses an id, even one whose row an erasure deleted (`id_counters`), because audit
   /// entries and export pseudonyms name records by id.
-  func nextID(_ db: Database, table: String) throws -> Int64 {
+  func nextID(_ db: StoreDatabase, table: String) throws -> Int64 {
     let counted =
       try Int64.fetchOne(db.cachedStatement(sql: "SELECT last_id FROM id_counters WHERE name = ?"), arguments: [table]) ?? 0
     let present = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM \(table)")) ?? 0

@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 extension KeyDerivationContext {
   /// Team key (one version) -> that version's caseload entry key (subkey id = 1) and caseload
@@ -17,7 +17,7 @@ extension KeyDerivationContext {
 extension VaultSession {
   static let caseloadEntryDomain = "haven.caseload-entry.v1"
 
-  func caseloadKey(_ db: Database, team: TeamRecord, subkey: UInt64 = 1) throws -> KeyCache<CaseloadKeyPurpose>.Entry {
+  func caseloadKey(_ db: StoreDatabase, team: TeamRecord, subkey: UInt64 = 1) throws -> KeyCache<CaseloadKeyPurpose>.Entry {
     // New entries are sealed under the version the signed directory says is current: never under
     // an older one that a removed member may still hold.
     try checkCurrentVersion(db, team)
@@ -38,7 +38,7 @@ extension VaultSession {
   /// Brings `team`'s caseload index up to date before a read (or rebuilds it whole with
   /// `rebuild`): missing entries from the case files, then missing buckets from the entries.
   /// Returns how many entries were built.
-  func updateCaseloadIndex(_ db: Database, team: TeamRecord, rebuild: Bool) throws -> Int {
+  func updateCaseloadIndex(_ db: StoreDatabase, team: TeamRecord, rebuild: Bool) throws -> Int {
     guard try rebuild || !caseloadIndexIsCurrent(db, team: team) else { return 0 }
     let built = try refreshCaseloadEntries(db, team: team, everything: rebuild)
     try refreshCaseloadBuckets(db, team: team)
@@ -47,7 +47,7 @@ extension VaultSession {
 
   /// Seals again every bucket of `team` that a changed entry removed (the triggers delete a
   /// bucket whenever one of its entries is written or deleted), from the entries.
-  private func refreshCaseloadBuckets(_ db: Database, team: TeamRecord) throws {
+  private func refreshCaseloadBuckets(_ db: StoreDatabase, team: TeamRecord) throws {
     let version = team.currentKeyVersion
     let missing = try Int64.fetchAll(
       db.cachedStatement(
@@ -60,7 +60,7 @@ extension VaultSession {
     let bucketKey = try caseloadKey(db, team: team, subkey: 2)
     for bucket in missing {
       var entries: [(survivorID: Int64, plaintext: [UInt8])] = []
-      let rows = try Row.fetchCursor(
+      let rows = try StoreRow.fetchCursor(
         db.cachedStatement(
           sql: """
             SELECT survivor_id, facts FROM caseload_entries
@@ -95,14 +95,14 @@ extension VaultSession {
   /// entries row by row. Buckets hold only the team's survivors (any change to an entry deletes
   /// its bucket, and a survivor that moves or goes takes its entry with it), so equal numbers of
   /// survivors and bucket members, and of buckets, mean nothing is missing.
-  private func caseloadIndexIsCurrent(_ db: Database, team: TeamRecord) throws -> Bool {
+  private func caseloadIndexIsCurrent(_ db: StoreDatabase, team: TeamRecord) throws -> Bool {
     guard
-      let survivors = try Row.fetchOne(
+      let survivors = try StoreRow.fetchOne(
         db.cachedStatement(sql: "SELECT count(*), count(DISTINCT id / 64) FROM survivors WHERE team_id = ?"),
         arguments: [team.id]),
-      let buckets = try Row.fetchOne(
+      let buckets = try StoreRow.fetchOne(
         db.cachedStatement(
-          sql: "SELECT count(*), ifnull(sum(entries), 0) FROM caseload_buckets WHERE team_id = ? AND team_key_version = ?"),
+          sql: "SELECT count(*), coalesce(sum(entries), 0) FROM caseload_buckets WHERE team_id = ? AND team_key_version = ?"),
         arguments: [team.id, team.currentKeyVersion])
     else { return false }
     return (survivors[0] as Int) == (buckets[1] as Int) && (survivors[1] as Int) == (buckets[0] as Int)
@@ -111,7 +111,7 @@ extension VaultSession {
   /// Builds the entries of `team`'s survivors that have none under its current key version.
   /// With `everything`, every entry of the team is rebuilt (after one failed authentication).
   /// Returns how many were built.
-  private func refreshCaseloadEntries(_ db: Database, team: TeamRecord, everything: Bool) throws -> Int {
+  private func refreshCaseloadEntries(_ db: StoreDatabase, team: TeamRecord, everything: Bool) throws -> Int {
     let key = try caseloadKey(db, team: team)
     if everything {
       try db.execute(sql: "DELETE FROM caseload_entries WHERE team_id = ?", arguments: [team.id])
@@ -160,7 +160,7 @@ extension VaultSession {
   /// chunks while earlier chunks are opened and judged on the other cores (each bucket is
   /// independent). A bucket that fails authentication or does not parse is reported as damage.
   func scanCaseloadIndex<Kept: Sendable>(
-    _ db: Database, team: TeamRecord, judge: @escaping @Sendable (CaseloadFacts) -> (counted: Bool, kept: Kept?)
+    _ db: StoreDatabase, team: TeamRecord, judge: @escaping @Sendable (CaseloadFacts) -> (counted: Bool, kept: Kept?)
   ) throws -> (counted: Int, kept: [(survivorID: Int64, kept: Kept)]) {
     let key = try caseloadKey(db, team: team, subkey: 2)
     nonisolated(unsafe) let sharedKey = key
@@ -187,7 +187,7 @@ extension VaultSession {
     }
     // Chunks already dispatched finish before this returns, even when the read fails.
     defer { group.wait() }
-    let rows = try Row.fetchCursor(
+    let rows = try StoreRow.fetchCursor(
       db.cachedStatement(
         sql: "SELECT bucket, facts FROM caseload_buckets WHERE team_id = ? AND team_key_version = ? ORDER BY bucket"),
       arguments: [team.id, team.currentKeyVersion])

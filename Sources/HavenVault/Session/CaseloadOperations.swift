@@ -1,4 +1,4 @@
-import GRDB
+import HavenStore
 
 /// What `haven caseload` is asked for.
 public struct CaseloadQuery: Sendable {
@@ -122,9 +122,9 @@ extension VaultSession {
   }
 
   /// Every service's targets (the standard ones where none are set).
-  func serviceTargets(_ db: Database) throws -> [String: ServiceTargets] {
+  func serviceTargets(_ db: StoreDatabase) throws -> [String: ServiceTargets] {
     var targets: [String: ServiceTargets] = [:]
-    for row in try Row.fetchAll(db, sql: "SELECT name, triage_target_days, allocation_target_days FROM services") {
+    for row in try StoreRow.fetchAll(db, sql: "SELECT name, triage_target_days, allocation_target_days FROM services") {
       targets[row["name"]] = ServiceTargets(
         triageDays: row["triage_target_days"] ?? ServiceTargets.standard.triageDays,
         allocationDays: row["allocation_target_days"] ?? ServiceTargets.standard.allocationDays)

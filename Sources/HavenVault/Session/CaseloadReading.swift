@@ -1,4 +1,4 @@
-import GRDB
+import HavenStore
 
 extension VaultSession {
   /// Reads every case file of the user's teams (or of one of them) whole, one at a time, in one

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import HavenStore
 
 /// A survivor's consent: the state of each purpose today, and the whole history.
 public struct SurvivorConsent: Sendable {
@@ -53,7 +53,7 @@ extension VaultSession {
   }
 
   /// An imported decision: written and audited as if recorded by hand.
-  func insertImportedConsent(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ consent: NewConsent) throws {
+  func insertImportedConsent(_ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ consent: NewConsent) throws {
     let id = try insertConsent(
       db, row, keys, purpose: consent.purpose, decision: consent.decision, date: consent.date, method: consent.method,
       expires: consent.expires)
@@ -63,7 +63,7 @@ extension VaultSession {
   }
 
   private func insertConsent(
-    _ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, purpose: ConsentPurpose, decision: ConsentDecision,
+    _ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys, purpose: ConsentPurpose, decision: ConsentDecision,
     date: CalendarDate, method: ConsentMethod, expires: CalendarDate?
   ) throws -> Int64 {
     if case .share(let agency) = purpose {
@@ -134,8 +134,8 @@ extension VaultSession {
     }
   }
 
-  func consentHistory(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [ConsentEvent] {
-    try Row.fetchAll(db, sql: "SELECT * FROM consent_events WHERE survivor_id = ? ORDER BY id", arguments: [row.id]).map {
+  func consentHistory(_ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [ConsentEvent] {
+    try StoreRow.fetchAll(db, sql: "SELECT * FROM consent_events WHERE survivor_id = ? ORDER BY id", arguments: [row.id]).map {
       stored in
       let id: Int64 = stored["id"]
       let recordedBy = try keys.requiredColumn(stored, table: "consent_event", id: id, field: "recorded_by", .team)

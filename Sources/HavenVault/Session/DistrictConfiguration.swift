@@ -1,4 +1,4 @@
-import GRDB
+import HavenStore
 
 /// A district a survivor may live in: a local authority, by name and optionally its ONS code.
 /// District is a statistical field, which the `reporting` role reads for every team, so it takes
@@ -34,7 +34,7 @@ extension VaultSession {
   public func listDistricts() throws(VaultError) -> [DistrictRecord] {
     try transaction { db in
       try record(db, action: .districtList)
-      return try Row.fetchAll(db, sql: "SELECT name, code FROM districts ORDER BY name").map {
+      return try StoreRow.fetchAll(db, sql: "SELECT name, code FROM districts ORDER BY name").map {
         DistrictRecord(name: $0["name"], code: $0["code"])
       }
     }
@@ -42,7 +42,7 @@ extension VaultSession {
 
   /// The configured district a typed value names (by name or ONS code, any case), as its name;
   /// refuses anything else without repeating what was typed (it could be anything).
-  func canonicalDistrict(_ db: Database, _ value: String?) throws -> String? {
+  func canonicalDistrict(_ db: StoreDatabase, _ value: String?) throws -> String? {
     guard let value else { return nil }
     let typed = value.trimmingCharacters(in: .whitespaces)
     if let name = try String.fetchOne(
@@ -59,7 +59,7 @@ extension VaultSession {
   }
 
   /// `details` with its district replaced by the configured name it refers to.
-  func withCanonicalDistrict(_ db: Database, _ details: SurvivorDetails) throws -> SurvivorDetails {
+  func withCanonicalDistrict(_ db: StoreDatabase, _ details: SurvivorDetails) throws -> SurvivorDetails {
     var details = details
     details.district = try canonicalDistrict(db, details.district)
     return details

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import HavenStore
 
 /// How long case files are kept after their last activity, in years. Default 75: the
 /// Independent Inquiry into Child Sexual Abuse (final report, 2022, recommendation 17) asks that
@@ -9,7 +9,7 @@ enum RetentionPolicy {
   static let setting = WholeNumberSetting(
     name: "retention_years", defaultValue: 75, allowed: 1...200, what: "retention", unit: "years")
 
-  static func years(_ db: Database) throws -> Int { try setting.value(db) }
+  static func years(_ db: StoreDatabase) throws -> Int { try setting.value(db) }
 }
 
 extension VaultSession {
@@ -75,10 +75,10 @@ extension VaultSession {
     return try transaction { db in
       try record(db, action: .retentionRead, target: "tombstones")
       let names = Dictionary(
-        uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, name FROM users").map {
+        uniqueKeysWithValues: try StoreRow.fetchAll(db, sql: "SELECT id, name FROM users").map {
           ($0["id"] as Int64, $0["name"] as String)
         })
-      return try Row.fetchAll(db, sql: "SELECT * FROM erasures ORDER BY survivor_id").map { row in
+      return try StoreRow.fetchAll(db, sql: "SELECT * FROM erasures ORDER BY survivor_id").map { row in
         let id: Int64 = row["survivor_id"]
         return Tombstone(
           survivorID: id, erasedAt: row["erased_at"], erasedBy: names[row["erased_by"]] ?? "?",
@@ -87,7 +87,7 @@ extension VaultSession {
     }
   }
 
-  func erase(_ db: Database, survivorID: Int64, reason: String) throws {
+  func erase(_ db: StoreDatabase, survivorID: Int64, reason: String) throws {
     if let hold = try activeHolds(db, survivor: survivorID).first {
       throw VaultError.underLegalHold(holdID: hold.id, survivorID: survivorID, placedAt: hold.placedAt)
     }
@@ -106,7 +106,7 @@ extension VaultSession {
       ])
   }
 
-  private func dueForRetention(_ db: Database, now: Date) throws -> [RetentionDue] {
+  private func dueForRetention(_ db: StoreDatabase, now: Date) throws -> [RetentionDue] {
     let years = try RetentionPolicy.years(db)
     guard let cutoff = Calendar(identifier: .gregorian).date(byAdding: .year, value: -years, to: now) else { return [] }
     let cutoffText = cutoff.formatted(.iso8601)
@@ -132,7 +132,7 @@ extension VaultSession {
       }
       guard pending > 0 else { return .complete }
       let moved = try vault.database.writeWithoutTransaction { db -> Bool in
-        guard let result = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") else { return false }
+        guard let result = try StoreRow.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") else { return false }
         let busy: Int = result[0]
         let log: Int = result[1]
         let checkpointed: Int = result[2]

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import HavenStore
 
 /// How an imported row compares with the record already in the vault that it names.
 enum ImportComparison {
@@ -23,19 +23,19 @@ protocol ImportRowKind {
   var howToChange: String { get }
   func locator(_ value: Value) -> SurvivorLocator
   func identity(_ value: Value) -> String
-  func check(_ db: Database, _ value: Value) throws
+  func check(_ db: StoreDatabase, _ value: Value) throws
   /// The survivor's existing records by identity (a record may be listed under several).
-  func existing(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [String: Existing]
+  func existing(_ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [String: Existing]
   func compare(_ value: Value, with existing: Existing) -> ImportComparison
   func recordName(_ existing: Existing) -> String
-  func write(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ value: Value) throws
-  func update(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ value: Value, _ existing: Existing) throws
+  func write(_ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ value: Value) throws
+  func update(_ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ value: Value, _ existing: Existing) throws
 }
 
 extension ImportRowKind {
   var howToChange: String { "an import does not change it" }
 
-  func update(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ value: Value, _ existing: Existing) throws {}
+  func update(_ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ value: Value, _ existing: Existing) throws {}
 }
 
 /// Referrals: the same referral is the one with the row's `external_id`, else the one with its
@@ -60,7 +60,7 @@ struct ReferralRows: ImportRowKind {
   }
 
   /// Its services exist and its history follows the status order with dates that never go backwards.
-  func check(_ db: Database, _ value: ImportedReferral) throws {
+  func check(_ db: StoreDatabase, _ value: ImportedReferral) throws {
     try value.referral.checkText()
     try session.requireService(db, value.referral.service)
     var status = ReferralStatus.referred
@@ -78,7 +78,7 @@ struct ReferralRows: ImportRowKind {
     }
   }
 
-  func existing(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [String: Referral] {
+  func existing(_ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [String: Referral] {
     var byIdentity: [String: Referral] = [:]
     for referral in try session.decodeReferrals(db, row, keys) {
       byIdentity[Self.natural(referral.date, referral.service, referral.pathway)] = referral
@@ -107,7 +107,7 @@ struct ReferralRows: ImportRowKind {
 
   func recordName(_ existing: Referral) -> String { "referral \(existing.id)" }
 
-  func write(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ value: ImportedReferral) throws {
+  func write(_ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ value: ImportedReferral) throws {
     let id = try session.insertReferral(db, row, keys, value.referral)
     for (index, change) in value.changes.enumerated() {
       try session.insertReferralEvent(db, keys, referralID: id, sequence: index + 2, change: change)
@@ -116,7 +116,7 @@ struct ReferralRows: ImportRowKind {
 
   /// Adds the steps the file has beyond those recorded.
   func update(
-    _ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ value: ImportedReferral, _ existing: Referral
+    _ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ value: ImportedReferral, _ existing: Referral
   )
     throws
   {
@@ -161,9 +161,9 @@ struct SessionRows: ImportRowKind {
     "\(date)\u{1F}\(kind.rawValue)\u{1F}\(minutes)\u{1F}\(attendance.rawValue)"
   }
 
-  func check(_ db: Database, _ value: ImportedSession) throws { try value.session.checkText() }
+  func check(_ db: StoreDatabase, _ value: ImportedSession) throws { try value.session.checkText() }
 
-  func existing(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [String: SupportSession] {
+  func existing(_ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [String: SupportSession] {
     var byIdentity: [String: SupportSession] = [:]
     for stored in try session.decodeSessions(db, row, keys) {
       byIdentity[Self.identity(stored.date, stored.kind, stored.minutes, stored.attendance)] = stored
@@ -178,12 +178,12 @@ struct SessionRows: ImportRowKind {
 
   func recordName(_ existing: SupportSession) -> String { "session \(existing.id)" }
 
-  func write(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ value: ImportedSession) throws {
+  func write(_ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ value: ImportedSession) throws {
     _ = try session.insertSession(db, row, keys, value.session)
   }
 
   func update(
-    _ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ value: ImportedSession, _ existing: SupportSession
+    _ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ value: ImportedSession, _ existing: SupportSession
   ) throws {
     try db.execute(
       sql: "UPDATE support_sessions SET notes = ? WHERE id = ?",
@@ -207,11 +207,11 @@ struct OutcomeRows: ImportRowKind {
 
   func locator(_ value: ImportedOutcome) -> SurvivorLocator { value.survivor }
   func identity(_ value: ImportedOutcome) -> String { "\(value.assessment.stage.rawValue)\u{1F}\(value.assessment.date)" }
-  func check(_ db: Database, _ value: ImportedOutcome) throws {
+  func check(_ db: StoreDatabase, _ value: ImportedOutcome) throws {
     try VaultSession.checkRatings(value.assessment.ratings, on: scale)
   }
 
-  func existing(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [String: OutcomeAssessment] {
+  func existing(_ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [String: OutcomeAssessment] {
     Dictionary(
       try session.decodeOutcomes(db, row, keys).map { ("\($0.stage.rawValue)\u{1F}\($0.date)", $0) },
       uniquingKeysWith: { first, _ in first })
@@ -223,12 +223,12 @@ struct OutcomeRows: ImportRowKind {
 
   func recordName(_ existing: OutcomeAssessment) -> String { "outcome \(existing.id)" }
 
-  func write(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ value: ImportedOutcome) throws {
+  func write(_ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ value: ImportedOutcome) throws {
     _ = try session.insertOutcome(db, row, keys, value.assessment, scale: scale)
   }
 
   func update(
-    _ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ value: ImportedOutcome, _ existing: OutcomeAssessment
+    _ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ value: ImportedOutcome, _ existing: OutcomeAssessment
   ) throws {
     func sealed(_ domain: OutcomeDomain) -> Data? {
       keys.column(
@@ -263,9 +263,9 @@ struct ConsentRows: ImportRowKind {
     "\(purpose)\u{1F}\(decision.rawValue)\u{1F}\(date)"
   }
 
-  func check(_ db: Database, _ value: ImportedConsent) throws {}
+  func check(_ db: StoreDatabase, _ value: ImportedConsent) throws {}
 
-  func existing(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [String: ConsentEvent] {
+  func existing(_ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [String: ConsentEvent] {
     Dictionary(
       try session.consentHistory(db, row, keys).map { (Self.identity($0.purpose, $0.decision, $0.date), $0) },
       uniquingKeysWith: { first, _ in first })
@@ -278,7 +278,7 @@ struct ConsentRows: ImportRowKind {
 
   func recordName(_ existing: ConsentEvent) -> String { "consent decision \(existing.id)" }
 
-  func write(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ value: ImportedConsent) throws {
+  func write(_ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ value: ImportedConsent) throws {
     try session.insertImportedConsent(db, row, keys, value.consent)
   }
 }

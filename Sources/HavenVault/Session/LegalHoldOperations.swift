@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 extension VaultSession {
   /// Places a hold on a survivor (optionally naming one referral) linked to a live investigation.
@@ -49,12 +49,12 @@ extension VaultSession {
     }
   }
 
-  func activeHolds(_ db: Database, survivor: Int64?) throws -> [LegalHold] {
+  func activeHolds(_ db: StoreDatabase, survivor: Int64?) throws -> [LegalHold] {
     let names = Dictionary(
-      uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, name FROM users").map {
+      uniqueKeysWithValues: try StoreRow.fetchAll(db, sql: "SELECT id, name FROM users").map {
         ($0["id"] as Int64, $0["name"] as String)
       })
-    let rows = try Row.fetchAll(
+    let rows = try StoreRow.fetchAll(
       db, sql: "SELECT * FROM legal_holds WHERE lifted_at IS NULL AND (? IS NULL OR survivor_id = ?) ORDER BY id",
       arguments: [survivor, survivor])
     return try rows.map { row in

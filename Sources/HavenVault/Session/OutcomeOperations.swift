@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import HavenStore
 
 extension VaultSession {
   public func recordOutcome(_ reference: SurvivorReference, _ assessment: NewOutcomeAssessment) throws(VaultError) -> Int64 {
@@ -14,7 +14,7 @@ extension VaultSession {
 
   /// `scale`: the vault's outcome scale when the caller has read it already (an import, once).
   func insertOutcome(
-    _ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ assessment: NewOutcomeAssessment,
+    _ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ assessment: NewOutcomeAssessment,
     scale: OutcomeScale? = nil
   ) throws -> Int64 {
     try Self.checkRatings(assessment.ratings, on: try scale ?? outcomeScale(db))
@@ -49,8 +49,8 @@ extension VaultSession {
     }
   }
 
-  func decodeOutcomes(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [OutcomeAssessment] {
-    try Row.fetchAll(
+  func decodeOutcomes(_ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [OutcomeAssessment] {
+    try StoreRow.fetchAll(
       db.cachedStatement(sql: "SELECT * FROM outcome_assessments WHERE survivor_id = ? ORDER BY id"), arguments: [row.id]
     ).map {
       stored in

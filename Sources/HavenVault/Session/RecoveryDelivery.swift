@@ -1,5 +1,5 @@
-import GRDB
 import HavenCrypto
+import HavenStore
 
 extension VaultSession {
   /// Uses the recovery key to do every pending key duty across all teams: first keys, rotations,

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 extension VaultSession {
   /// Records a referral for a survivor; its status history starts at "referred" on its date.
@@ -12,7 +12,9 @@ extension VaultSession {
     }
   }
 
-  func insertReferral(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ referral: NewReferral) throws -> Int64 {
+  func insertReferral(
+    _ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ referral: NewReferral
+  ) throws -> Int64 {
     try requireService(db, referral.service)
     let birth = try keys.openOptional(row.envelopes[.dateOfBirth], at: SurvivorField.dateOfBirth.location(row.id))
       .map { try CalendarDate(parsing: $0) }
@@ -61,7 +63,7 @@ extension VaultSession {
   }
 
   func insertReferralEvent(
-    _ db: Database, _ keys: borrowing CaseKeys, referralID: Int64, sequence: Int, change: ReferralStatusChange
+    _ db: StoreDatabase, _ keys: borrowing CaseKeys, referralID: Int64, sequence: Int, change: ReferralStatusChange
   ) throws {
     let id = try nextID(db, table: "referral_events")
     func sealed(_ value: String?, _ field: String, _ protection: FieldProtection = .statistics) -> Data? {
@@ -79,20 +81,21 @@ extension VaultSession {
     ])
   }
 
-  func decodeReferrals(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [Referral] {
+  func decodeReferrals(_ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [Referral] {
     let ids = try Int64.fetchAll(
       db.cachedStatement(sql: "SELECT id FROM referrals WHERE survivor_id = ? ORDER BY id"), arguments: [row.id])
     return try ids.map { try decodeReferral(db, $0, keys) }.sorted { ($0.date, $0.id) < ($1.date, $1.id) }
   }
 
-  func decodeReferral(_ db: Database, _ id: Int64, _ keys: borrowing CaseKeys) throws -> Referral {
-    guard let stored = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM referrals WHERE id = ?"), arguments: [id]) else {
+  func decodeReferral(_ db: StoreDatabase, _ id: Int64, _ keys: borrowing CaseKeys) throws -> Referral {
+    guard let stored = try StoreRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM referrals WHERE id = ?"), arguments: [id])
+    else {
       throw VaultError.notFound(kind: "referral", name: "\(id)")
     }
     func text(_ field: String, _ protection: FieldProtection = .statistics) throws -> String {
       try keys.requiredColumn(stored, table: "referral", id: id, field: field, protection)
     }
-    let events = try Row.fetchAll(
+    let events = try StoreRow.fetchAll(
       db.cachedStatement(sql: "SELECT * FROM referral_events WHERE referral_id = ? ORDER BY sequence"), arguments: [id]
     )
     .map { event in try decodeEvent(event, keys) }
@@ -107,8 +110,9 @@ extension VaultSession {
 
   /// The id of the survivor's referral a link names: a Haven id of one of their referrals, else
   /// one of their referrals' external ids (exactly one must match).
-  func resolveReferral(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ link: ReferralLink) throws -> Int64 {
-    let stored = try Row.fetchAll(
+  func resolveReferral(_ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ link: ReferralLink) throws -> Int64
+  {
+    let stored = try StoreRow.fetchAll(
       db.cachedStatement(sql: "SELECT id, external_id FROM referrals WHERE survivor_id = ? ORDER BY id"), arguments: [row.id])
     if case .id(let id) = link, stored.contains(where: { $0["id"] == id }) { return id }
     var matches: [Int64] = []
@@ -127,7 +131,7 @@ extension VaultSession {
     return matches[0]
   }
 
-  private func decodeEvent(_ event: Row, _ keys: borrowing CaseKeys) throws -> ReferralEvent {
+  private func decodeEvent(_ event: StoreRow, _ keys: borrowing CaseKeys) throws -> ReferralEvent {
     let id: Int64 = event["id"]
     func text(_ field: String, _ protection: FieldProtection = .statistics) throws -> String? {
       try keys.column(event, table: "referral_event", id: id, field: field, protection)

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import HavenStore
 
 extension VaultSession {
   public func addRelatedPerson(_ reference: SurvivorReference, _ person: RelatedPerson) throws(VaultError) -> Int64 {
@@ -9,7 +9,7 @@ extension VaultSession {
   }
 
   func insertRelatedPerson(
-    _ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ person: RelatedPerson
+    _ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ person: RelatedPerson
   ) throws -> Int64 {
     let id = try nextID(db, table: "related_people")
     func sealed(_ field: String, _ value: String?) -> Data? {
@@ -32,8 +32,8 @@ extension VaultSession {
     try withCaseFile(reference, action: .relatedRead) { db, row, keys in try decodeRelatedPeople(db, row, keys) }
   }
 
-  func decodeRelatedPeople(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [RelatedPerson] {
-    try Row.fetchAll(
+  func decodeRelatedPeople(_ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [RelatedPerson] {
+    try StoreRow.fetchAll(
       db.cachedStatement(sql: "SELECT * FROM related_people WHERE survivor_id = ? ORDER BY id"), arguments: [row.id]
     ).map {
       stored in
@@ -49,7 +49,7 @@ extension VaultSession {
   }
 
   /// Assembles the whole case file inside the caller's transaction.
-  func buildFile(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> SurvivorFile {
+  func buildFile(_ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> SurvivorFile {
     let reference = try SurvivorReference(
       parsing: try keys.open(row.envelopes[.reference] ?? [], at: SurvivorField.reference.location(row.id)))
     return SurvivorFile(

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 /// One release of a commissioner's report as the release ledger keeps it: the period, which
 /// revision of that period's figures it was, and the SHA-256 of the figures as published.
@@ -45,7 +45,7 @@ extension VaultSession {
     try authorize(.readStatistics, action: .exportReport, target: "report")
     do {
       return try vault.database.read { db in
-        let rows = try Row.fetchAll(
+        let rows = try StoreRow.fetchAll(
           db,
           sql: """
             SELECT revision, figures_sha256, audit_seq FROM report_releases
@@ -56,7 +56,7 @@ extension VaultSession {
           let release = ReportRelease(from: from, to: to, revision: row["revision"], figuresSHA256: row["figures_sha256"])
           let seq: Int64 = row["audit_seq"]
           guard
-            let entryRow = try Row.fetchOne(
+            let entryRow = try StoreRow.fetchOne(
               db, sql: "SELECT \(try AuditEntry.orderedColumns(db)) FROM audit_entries WHERE seq = ?", arguments: [seq])
           else { throw Self.ledgerAltered("release row names audit entry \(seq), which does not exist") }
           let entry = AuditEntry(positional: entryRow)
@@ -91,7 +91,7 @@ extension VaultSession {
   /// release of the period was recorded since `release` was decided (two officers at once).
   public func recordReportRelease(_ release: ReportRelease, detail: String) throws(VaultError) {
     try transaction { db in
-      let latest = try Row.fetchOne(
+      let latest = try StoreRow.fetchOne(
         db,
         sql: """
           SELECT revision, figures_sha256 FROM report_releases

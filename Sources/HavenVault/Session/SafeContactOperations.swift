@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import HavenStore
 
 extension VaultSession {
   /// Replaces the survivor's safe-contact preferences (one encrypted field).

@@ -1,4 +1,4 @@
-import GRDB
+import HavenStore
 
 /// A receiving service: the trauma service or a commissioned specialist service. The list is
 /// configuration an admin keeps (`haven service add`), not code; service names are not case content.
@@ -30,7 +30,7 @@ extension VaultSession {
     try transaction { db in
       try record(db, action: .serviceList)
       let targets = try serviceTargets(db)
-      return try Row.fetchAll(db, sql: "SELECT name, description, display_name FROM services ORDER BY name").map {
+      return try StoreRow.fetchAll(db, sql: "SELECT name, description, display_name FROM services ORDER BY name").map {
         ServiceRecord(
           name: $0["name"], description: $0["description"], displayName: $0["display_name"],
           targets: targets[$0["name"]] ?? .standard)
@@ -49,7 +49,7 @@ extension VaultSession {
     }
   }
 
-  func requireService(_ db: Database, _ name: String) throws {
+  func requireService(_ db: StoreDatabase, _ name: String) throws {
     let exists = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM services WHERE name = ?)", arguments: [name]) ?? false
     guard exists else {
       let known = try String.fetchAll(db, sql: "SELECT name FROM services ORDER BY name")

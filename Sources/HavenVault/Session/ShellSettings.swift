@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import HavenStore
 
 /// How long `haven shell` may sit idle before it locks itself and wipes its keys, in minutes.
 /// Default 10: long enough for a phone call, short enough that an unattended desk does not stay

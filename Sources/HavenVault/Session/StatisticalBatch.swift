@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import HavenStore
 
 /// One row's statistical columns as stored: its id, the id it belongs to (a survivor, or for a
 /// referral event its referral), and its envelopes in the order of the query's field list.
@@ -37,9 +37,9 @@ enum StatisticalBatch {
   static let outcomeFields = ["stage", "assessed_on", "wellbeing", "self", "trauma", "relationships", "referral"]
 
   /// Up to `limit` survivors with ids above `after`, in id order, with all their rows.
-  static func fetch(_ db: Database, after: Int64, limit: Int) throws -> [StoredStatisticalSurvivor] {
+  static func fetch(_ db: StoreDatabase, after: Int64, limit: Int) throws -> [StoredStatisticalSurvivor] {
     var survivors: [StoredStatisticalSurvivor] = []
-    let rows = try Row.fetchCursor(
+    let rows = try StoreRow.fetchCursor(
       db.cachedStatement(
         sql: """
           SELECT s.id, s.key_version, s.statistics_ephemeral_key, w.wrapped, s.gender, s.district, s.cohort
@@ -58,7 +58,7 @@ enum StatisticalBatch {
     for (index, survivor) in survivors.enumerated() { position[survivor.id] = index }
     func attach(_ sql: String, fields: Int, _ keyPath: WritableKeyPath<StoredStatisticalSurvivor, [StoredStatisticalRow]>) throws
     {
-      let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: [first, last])
+      let rows = try StoreRow.fetchCursor(db.cachedStatement(sql: sql), arguments: [first, last])
       while let row = try rows.next() {
         // Columns: survivor id, owner id, row id, then the fields.
         guard let index = position[row[0]] else { continue }
@@ -85,7 +85,7 @@ enum StatisticalBatch {
     return survivors
   }
 
-  private static func envelopes(_ row: Row, from start: Int, count: Int) -> [[UInt8]?] {
+  private static func envelopes(_ row: StoreRow, from start: Int, count: Int) -> [[UInt8]?] {
     (start..<start + count).map { index in (row[index] as Data?).map { [UInt8]($0) } }
   }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 extension VaultSession {
   /// Survivors read and decrypted together: enough to keep every core busy, small enough that
@@ -70,7 +70,7 @@ extension VaultSession {
   }
 
   /// One read transaction: a consistent snapshot that takes no write lock.
-  private func snapshotRead<T>(_ body: (Database) throws -> T) throws(VaultError) -> T {
+  private func snapshotRead<T>(_ body: (StoreDatabase) throws -> T) throws(VaultError) -> T {
     do {
       return try vault.database.read(body)
     } catch {
@@ -79,7 +79,7 @@ extension VaultSession {
   }
 
   /// The vault's statistics key pair, from this user's grant (the `reporting` role only).
-  func statisticsKeyPair(_ db: Database) throws -> BoxKeyPair {
+  func statisticsKeyPair(_ db: StoreDatabase) throws -> BoxKeyPair {
     guard
       let secret = try UserKeyHolder(self).heldKey(
         db, directory: try directory(db), kind: .statistics, teamID: nil, version: 1, as: BoxSecretKeyPurpose.self)

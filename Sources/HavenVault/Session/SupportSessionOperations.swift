@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import HavenStore
 
 extension VaultSession {
   public func recordSession(_ reference: SurvivorReference, _ session: NewSupportSession) throws(VaultError) -> Int64 {
@@ -35,14 +35,15 @@ extension VaultSession {
     }
   }
 
-  private static func notes(_ db: Database, _ sessionID: Int64, _ keys: borrowing CaseKeys) throws -> String? {
-    guard let stored = try Row.fetchOne(db, sql: "SELECT notes FROM support_sessions WHERE id = ?", arguments: [sessionID])
+  private static func notes(_ db: StoreDatabase, _ sessionID: Int64, _ keys: borrowing CaseKeys) throws -> String? {
+    guard let stored = try StoreRow.fetchOne(db, sql: "SELECT notes FROM support_sessions WHERE id = ?", arguments: [sessionID])
     else { throw VaultError.notFound(kind: "support session", name: String(sessionID)) }
     return try keys.column(stored, table: "support_session", id: sessionID, field: "notes", .team)
   }
 
-  func insertSession(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ session: NewSupportSession) throws -> Int64
-  {
+  func insertSession(
+    _ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys, _ session: NewSupportSession
+  ) throws -> Int64 {
     let referralID = try session.referral.map { try resolveReferral(db, row, keys, $0) }
     let id = try nextID(db, table: "support_sessions")
     func sealed(_ value: String?, _ field: String, _ protection: FieldProtection = .statistics) -> Data? {
@@ -63,8 +64,8 @@ extension VaultSession {
     return id
   }
 
-  func decodeSessions(_ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [SupportSession] {
-    try Row.fetchAll(
+  func decodeSessions(_ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys) throws -> [SupportSession] {
+    try StoreRow.fetchAll(
       db.cachedStatement(sql: "SELECT * FROM support_sessions WHERE survivor_id = ? ORDER BY id"), arguments: [row.id]
     ).map {
       stored in

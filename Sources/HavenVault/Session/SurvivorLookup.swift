@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 /// A blind-index hit as a lookup reads it: the survivor's record-key material and the few
 /// envelopes a lookup may open (to confirm the match and show a summary), nothing else.
@@ -54,11 +54,11 @@ extension VaultSession {
   /// value is computed under that team's index key, and a hit counts only for the team whose
   /// value it is and who holds the survivor).
   func lookupCandidates(
-    _ db: Database, teams: [TeamRecord], kind: BlindIndexKind, _ text: String, keys: inout LookupIndexKeys
+    _ db: StoreDatabase, teams: [TeamRecord], kind: BlindIndexKind, _ text: String, keys: inout LookupIndexKeys
   ) throws -> [SurvivorCandidate] {
     var order: [Int64: Int] = [:]
     var values: [Int64: [UInt8]] = [:]
-    var arguments: [(any DatabaseValueConvertible)?] = [kind.rawValue]
+    var arguments: [(any StoreValueConvertible)?] = [kind.rawValue]
     for (position, team) in teams.enumerated() where team.currentKeyVersion > 0 {
       let key = try keys.key(team, kind) { try blindIndexKey(db, team: team, kind: kind) }
       let value = BlindIndex.value(text, kind: kind, key: key.key)
@@ -67,8 +67,8 @@ extension VaultSession {
       arguments.append(Data(value))
     }
     guard !values.isEmpty else { return [] }
-    let rows = try Row.fetchCursor(
-      db.cachedStatement(sql: SurvivorCandidate.probe(teams: values.count)), arguments: StatementArguments(arguments))
+    let rows = try StoreRow.fetchCursor(
+      db.cachedStatement(sql: SurvivorCandidate.probe(teams: values.count)), arguments: StoreArguments(arguments))
     var seen = Set<Int64>()
     var candidates: [SurvivorCandidate] = []
     while let row = try rows.next() {

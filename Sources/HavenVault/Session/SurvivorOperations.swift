@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 extension VaultSession {
   /// Records a new survivor in one of the user's teams and returns their reference.
@@ -50,7 +50,7 @@ extension VaultSession {
   }
 
   private func find(
-    _ db: Database, _ criterion: SurvivorSearch, teams: [TeamRecord], keys: inout LookupIndexKeys
+    _ db: StoreDatabase, _ criterion: SurvivorSearch, teams: [TeamRecord], keys: inout LookupIndexKeys
   ) throws -> [SurvivorSummary] {
     let (kind, text) = criterion.index
     var found: [SurvivorSummary] = []
@@ -130,7 +130,7 @@ extension VaultSession {
 
   /// Re-encrypts only the fields that differ, and rewrites the blind indexes.
   func writeChangedDetails(
-    _ db: Database, _ row: SurvivorRow, _ keys: borrowing CaseKeys, reference: SurvivorReference, before: SurvivorDetails,
+    _ db: StoreDatabase, _ row: SurvivorRow, _ keys: borrowing CaseKeys, reference: SurvivorReference, before: SurvivorDetails,
     after: SurvivorDetails
   ) throws {
     let changed = try encodeDetails(after, keys: keys, survivorID: row.id).filter { field, _ in
@@ -173,8 +173,9 @@ extension VaultSession {
   // MARK: - Shared by single and bulk writes
 
   /// Inserts one survivor (keys, fields, indexes) inside the caller's transaction.
-  func insertSurvivor(_ db: Database, team: TeamRecord, details: SurvivorDetails, year: Int) throws -> (Int64, SurvivorReference)
-  {
+  func insertSurvivor(
+    _ db: StoreDatabase, team: TeamRecord, details: SurvivorDetails, year: Int
+  ) throws -> (Int64, SurvivorReference) {
     let id = try nextID(db, table: "survivors")
     let reference = try nextReference(db, year: year)
     let new = try newCaseKeys(db, team: team, survivorID: id)
@@ -183,7 +184,7 @@ extension VaultSession {
     let fields = SurvivorField.allCases.filter { $0 != .safeContact }
     let columns = fields.map(\.rawValue).joined(separator: ", ")
     let placeholders = Array(repeating: "?", count: fields.count).joined(separator: ", ")
-    var arguments: [(any DatabaseValueConvertible)?] = [
+    var arguments: [(any StoreValueConvertible)?] = [
       id, new.wrappedRecordKey.teamID, new.wrappedRecordKey.teamKeyVersion, Data(new.wrappedRecordKey.envelope), Int64(1),
       Data(new.statisticsEphemeralKey.bytes), Data(new.wrappedStatisticsKey),
     ]
@@ -199,12 +200,12 @@ extension VaultSession {
           wrapped_statistics_key, \(columns), created_at, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, \(placeholders), ?, ?)
         """
-    ).execute(arguments: StatementArguments(arguments))
+    ).execute(arguments: StoreArguments(arguments))
     try writeIndexes(db, survivorID: id, team: team, reference: reference, details: details)
     return (id, reference)
   }
 
-  func nextReference(_ db: Database, year: Int) throws -> SurvivorReference {
+  func nextReference(_ db: StoreDatabase, year: Int) throws -> SurvivorReference {
     try db.cachedStatement(
       sql: """
         INSERT INTO reference_counters (year, last_number) VALUES (?, 1)
@@ -264,7 +265,7 @@ extension VaultSession {
   /// Runs a case operation that has no single survivor yet (create, find, list) in one
   /// transaction; a refusal inside it is audited after the rollback.
   func caseTransaction<T>(
-    action: AuditAction, target: String?, subject: SurvivorReference? = nil, _ body: (Database) throws -> T
+    action: AuditAction, target: String?, subject: SurvivorReference? = nil, _ body: (StoreDatabase) throws -> T
   ) throws(VaultError) -> T {
     do {
       return try signedWrite(body)

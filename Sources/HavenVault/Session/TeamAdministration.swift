@@ -1,4 +1,4 @@
-import GRDB
+import HavenStore
 
 /// A team as listed: public facts only.
 public struct TeamSummary: Sendable, Equatable {
@@ -18,8 +18,10 @@ extension VaultSession {
     try Names.validate(name, kind: "team")
     try transaction { db in
       guard try TeamRecord.named(name, db) == nil else { throw VaultError.alreadyExists(kind: "team", name: name) }
-      try db.execute(sql: "INSERT INTO teams (name, created_at) VALUES (?, ?)", arguments: [name, Timestamp.now()])
-      try appendDirectory(db, .teamAdd(teamID: db.lastInsertedRowID, name: name))
+      let teamID = try Int64.fetchOne(
+        db, sql: "INSERT INTO teams (name, created_at) VALUES (?, ?) RETURNING id", arguments: [name, Timestamp.now()])
+      guard let teamID else { throw VaultError.storageFailure("the new team was not stored") }
+      try appendDirectory(db, .teamAdd(teamID: teamID, name: name))
       try record(db, action: .teamAdd, target: "team:\(name)")
     }
   }
@@ -31,7 +33,7 @@ extension VaultSession {
     }
   }
 
-  func teamSummaries(_ db: Database) throws -> [TeamSummary] {
+  func teamSummaries(_ db: StoreDatabase) throws -> [TeamSummary] {
     try TeamRecord.all(db).map { team in
       let members = try String.fetchAll(
         db,
@@ -87,7 +89,7 @@ extension VaultSession {
   }
 
   private func existingTeamAndUser(
-    _ db: Database, team teamName: String, user userName: String
+    _ db: StoreDatabase, team teamName: String, user userName: String
   ) throws -> (TeamRecord, UserRecord) {
     guard let team = try TeamRecord.named(teamName, db) else { throw VaultError.notFound(kind: "team", name: teamName) }
     guard let member = try UserRecord.active(named: userName, db) else { throw VaultError.notFound(kind: "user", name: userName) }

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import HavenCrypto
+import HavenStore
 
 extension VaultSession {
   /// Adds a user with an initial passphrase that they should change with `haven user passwd`.
@@ -21,20 +21,22 @@ extension VaultSession {
     try vault.directory.writeAtomically(keyFile.encoded, to: path)
     do {
       try transaction { db in
-        try db.execute(
+        let newID = try Int64.fetchOne(
+          db,
           sql: """
             INSERT INTO users (name, role, box_public_key, signing_public_key, key_file_digest, created_at, created_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id
             """,
           arguments: [
             name, role.rawValue, Data(newKeys.box.publicKey.bytes), Data(newKeys.signing.publicKey.bytes), Data(keyFile.digest),
             Timestamp.now(), user.id,
           ])
+        guard let newID else { throw VaultError.storageFailure("the new user was not stored") }
         try appendDirectory(
           db,
           .userAdd(
             DirectoryUser(
-              id: db.lastInsertedRowID, name: name, role: role, box: newKeys.box.publicKey, signing: newKeys.signing.publicKey)))
+              id: newID, name: name, role: role, box: newKeys.box.publicKey, signing: newKeys.signing.publicKey)))
         try record(db, action: .userAdd, target: "user:\(name)", detail: "role \(role.rawValue)")
         try performRoleKeyDuties(db)
       }
@@ -119,7 +121,7 @@ extension VaultSession {
   }
 
   /// Role keys (statistics, audit) this user can pass on at once, in the caller's transaction.
-  func performRoleKeyDuties(_ db: Database) throws {
+  func performRoleKeyDuties(_ db: StoreDatabase) throws {
     var duties = KeyDuties(
       directory: try directory(db), holder: UserKeyHolder(self), actorID: user.id, scope: .noTeams, audit: auditWriter)
     try duties.perform(db)

@@ -1,5 +1,5 @@
-import GRDB
 import HavenCrypto
+import HavenStore
 
 /// An unlocked user: their key pairs in guarded memory, and every operation they may attempt.
 /// Operations live in extensions, one concern per file (administration, key duties, recovery,
@@ -45,8 +45,8 @@ public final class VaultSession: @unchecked Sendable {
   /// (and checked against) whatever was appended since. Lookups ask for it on every call, so the
   /// extended state is kept for the rest of the transaction while the chain's length is unchanged
   /// (entries are only ever appended; each write transaction starts from a fresh extension).
-  func directory(_ db: Database) throws -> DirectoryState {
-    let length = try Int64.fetchOne(db.cachedStatement(sql: "SELECT ifnull(max(seq), 0) FROM directory_entries")) ?? 0
+  func directory(_ db: StoreDatabase) throws -> DirectoryState {
+    let length = try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(seq), 0) FROM directory_entries")) ?? 0
     if let cachedDirectory, cachedDirectory.length == length { return cachedDirectory }
     let base = cachedDirectory.map { $0.length < length ? $0 : unlockedDirectory } ?? unlockedDirectory
     let extended = try DirectoryLog.extend(base, db)
@@ -55,7 +55,7 @@ public final class VaultSession: @unchecked Sendable {
   }
 
   /// Appends a directory entry signed by this user, in the caller's transaction.
-  func appendDirectory(_ db: Database, _ event: DirectoryEvent) throws {
+  func appendDirectory(_ db: StoreDatabase, _ event: DirectoryEvent) throws {
     try DirectoryLog.append(db, vaultID: metadata.vaultID, event: event, author: user.id, sign: { keys.signing.sign($0) })
   }
 
@@ -63,7 +63,7 @@ public final class VaultSession: @unchecked Sendable {
 
   /// Runs `body` in one write transaction (BEGIN IMMEDIATE), mapping storage errors.
   @discardableResult
-  func transaction<T>(_ body: (Database) throws -> T) throws(VaultError) -> T {
+  func transaction<T>(_ body: (StoreDatabase) throws -> T) throws(VaultError) -> T {
     do {
       return try signedWrite(body)
     } catch {
@@ -74,7 +74,7 @@ public final class VaultSession: @unchecked Sendable {
   /// Every write of an unlocked user: `body`, then, in the same transaction, a checkpoint of the
   /// audit tree signed with the user's Ed25519 key if `body` appended entries. Entries are
   /// appended through one `AuditWriter` per transaction (`auditWriter`).
-  func signedWrite<T>(_ body: (Database) throws -> T) throws -> T {
+  func signedWrite<T>(_ body: (StoreDatabase) throws -> T) throws -> T {
     cachedDirectory = nil
     defer { cachedDirectory = nil }
     return try vault.database.write { db in
@@ -99,7 +99,7 @@ public final class VaultSession: @unchecked Sendable {
   /// Appends an audit entry as this user, with the session's reason for access.
   @discardableResult
   func record(
-    _ db: Database, action: AuditAction, target: String? = nil, subject: String? = nil, outcome: AuditOutcome = .ok,
+    _ db: StoreDatabase, action: AuditAction, target: String? = nil, subject: String? = nil, outcome: AuditOutcome = .ok,
     detail: String? = nil, breakGlass: Bool = false
   ) throws -> Int64 {
     var sealedReason: ((Int64) throws -> [UInt8]?) = { _ in nil }
@@ -114,23 +114,23 @@ public final class VaultSession: @unchecked Sendable {
 
   /// The pseudonym of a survivor reference in audit entries: hex of a 16-byte BLAKE2b keyed with
   /// the audit pseudonym key. Auditors compute it to find every access to one survivor.
-  func subject(_ db: Database, _ reference: SurvivorReference) throws -> String {
+  func subject(_ db: StoreDatabase, _ reference: SurvivorReference) throws -> String {
     Hex.encode(BLAKE2b.keyedHash(Array("survivor:\(reference)".utf8), key: try auditPseudonymKey(db).key, outputByteCount: 16))
   }
 
-  func auditPseudonymKey(_ db: Database) throws -> KeyCache<PseudonymKeyPurpose>.Entry {
+  func auditPseudonymKey(_ db: StoreDatabase) throws -> KeyCache<PseudonymKeyPurpose>.Entry {
     if let entry = auditKeys.entry("pseudonym") { return entry }
     let root = try auditRootKey(db)
     return auditKeys.store("pseudonym", try root.deriveSubkey(id: 1, context: .auditSubkeys, as: PseudonymKeyPurpose.self))
   }
 
-  func auditReasonKey(_ db: Database) throws -> KeyCache<AuditReasonKeyPurpose>.Entry {
+  func auditReasonKey(_ db: StoreDatabase) throws -> KeyCache<AuditReasonKeyPurpose>.Entry {
     if let entry = auditReasonKeys.entry("reason") { return entry }
     let root = try auditRootKey(db)
     return auditReasonKeys.store("reason", try root.deriveSubkey(id: 2, context: .auditSubkeys, as: AuditReasonKeyPurpose.self))
   }
 
-  private func auditRootKey(_ db: Database) throws -> AuditKey {
+  private func auditRootKey(_ db: StoreDatabase) throws -> AuditKey {
     guard
       let key = try UserKeyHolder(self).heldKey(
         db, directory: try directory(db), kind: .audit, teamID: nil, version: 1, as: AuditKeyPurpose.self)

@@ -1,5 +1,5 @@
-import GRDB
 import HavenCrypto
+import HavenStore
 
 /// What `haven status` shows: the vault's identity and format, its users, teams and counts.
 /// Nothing in it is case content.

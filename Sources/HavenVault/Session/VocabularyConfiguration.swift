@@ -1,4 +1,4 @@
-import GRDB
+import HavenStore
 
 /// One configured alias, as `haven vocabulary list` shows it.
 public struct VocabularyAlias: Sendable, Equatable {
@@ -20,15 +20,15 @@ extension VaultSession {
   public func vocabularyAliases() throws(VaultError) -> [VocabularyAlias] {
     try transaction { db in
       try record(db, action: .settingsRead, target: "vocabulary")
-      return try Row.fetchAll(db, sql: "SELECT list, alias, term FROM vocabulary_aliases ORDER BY list, alias").map {
+      return try StoreRow.fetchAll(db, sql: "SELECT list, alias, term FROM vocabulary_aliases ORDER BY list, alias").map {
         VocabularyAlias(list: $0["list"], alias: $0["alias"], term: $0["term"])
       }
     }
   }
 
-  func configuredVocabulary(_ db: Database) throws -> ConfiguredVocabulary {
+  func configuredVocabulary(_ db: StoreDatabase) throws -> ConfiguredVocabulary {
     var aliases: [String: [String: String]] = [:]
-    for row in try Row.fetchAll(db, sql: "SELECT list, alias, term FROM vocabulary_aliases") {
+    for row in try StoreRow.fetchAll(db, sql: "SELECT list, alias, term FROM vocabulary_aliases") {
       aliases[row["list"] as String, default: [:]][row["alias"] as String] = row["term"] as String
     }
     return ConfiguredVocabulary(aliases: aliases, outcomeScale: try outcomeScale(db))
@@ -64,7 +64,7 @@ extension VaultSession {
 
   static let outcomeScaleSetting = "outcome_scale"
 
-  func outcomeScale(_ db: Database) throws -> OutcomeScale {
+  func outcomeScale(_ db: StoreDatabase) throws -> OutcomeScale {
     guard
       let text = try String.fetchOne(
         db, sql: "SELECT value FROM vault_settings WHERE name = ?", arguments: [Self.outcomeScaleSetting])

@@ -1,4 +1,4 @@
-import GRDB
+import HavenStore
 
 /// A vault setting that is a whole number within bounds (a retention period, the shell's idle
 /// lock), kept as text in `vault_settings`: read with its default when unset, changed by an
@@ -11,7 +11,7 @@ struct WholeNumberSetting: Sendable {
   let what: String
   let unit: String
 
-  func value(_ db: Database) throws -> Int {
+  func value(_ db: StoreDatabase) throws -> Int {
     try String.fetchOne(db, sql: "SELECT value FROM vault_settings WHERE name = ?", arguments: [name]).flatMap(Int.init)
       ?? defaultValue
   }

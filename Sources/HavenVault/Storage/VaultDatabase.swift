@@ -1,4 +1,4 @@
-import GRDB
+import HavenStore
 
 /// Opens the vault's SQLite database with the settings every access relies on: WAL with
 /// `synchronous=FULL` (a committed access survives power loss), `secure_delete` (erased content is
@@ -8,17 +8,11 @@ enum VaultDatabase {
 
   /// Opens the connection. `configureJournal` is false while a vault is still being identified:
   /// a file that turns out not to be a vault, or a newer one, must not be switched to WAL.
-  static func open(at path: String, configureJournal: Bool) throws(VaultError) -> DatabaseQueue {
+  static func open(at path: String, configureJournal: Bool) throws(VaultError) -> SQLiteQueue {
     VaultDirectory.restrictFileCreationMask()
-    var configuration = Configuration()
-    configuration.foreignKeysEnabled = true
-    configuration.busyMode = .timeout(busyTimeoutSeconds)
-    configuration.label = "haven.vault"
-    configuration.prepareDatabase { db in
-      try db.execute(sql: "PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY;")
-    }
     do {
-      let queue = try DatabaseQueue(path: path, configuration: configuration)
+      let queue = try SQLiteQueue(
+        path: path, busyTimeoutSeconds: busyTimeoutSeconds, prepare: ["PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY;"])
       if configureJournal { try configureDurability(queue) }
       return queue
     } catch {
@@ -26,9 +20,18 @@ enum VaultDatabase {
     }
   }
 
+  /// Opens a file read-only: verification and a backup's snapshot never write.
+  static func openReadOnly(at path: String) throws(VaultError) -> SQLiteQueue {
+    do {
+      return try SQLiteQueue(path: path, busyTimeoutSeconds: busyTimeoutSeconds, readonly: true)
+    } catch {
+      throw VaultError.wrapping(error)
+    }
+  }
+
   /// WAL with synchronous=FULL, checked after it is set: GRDB's and SQLite's WAL set-up may reset
   /// `synchronous`, so FULL is applied last and read back.
-  static func configureDurability(_ queue: DatabaseQueue) throws(VaultError) {
+  static func configureDurability(_ queue: SQLiteQueue) throws(VaultError) {
     do {
       try queue.writeWithoutTransaction { db in
         _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
