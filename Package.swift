@@ -28,12 +28,18 @@ let package = Package(
       pkgConfig: "libsodium",
       providers: [.apt(["libsodium-dev"])]
     ),
+    // libpq, PostgreSQL's own client library (Debian's libpq-dev), for the server store.
+    .systemLibrary(
+      name: "CLibPQ",
+      pkgConfig: "libpq",
+      providers: [.apt(["libpq-dev"])]
+    ),
     .target(name: "HavenCrypto", dependencies: ["CSodium"]),
     // prctl(2) for the CLI's process hardening (variadic in C, so not callable from Swift).
     .target(name: "CProcessControl"),
     // The storage seam: SQL in, rows out, from SQLite (GRDB) or PostgreSQL (libpq). No crypto,
     // no vault schema.
-    .target(name: "HavenStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+    .target(name: "HavenStore", dependencies: ["CLibPQ", .product(name: "GRDB", package: "GRDB.swift")]),
     .target(name: "HavenVault", dependencies: ["HavenCrypto", "HavenStore"]),
     .target(
       name: "HavenImport",
@@ -59,6 +65,8 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // Starts the tests' own PostgreSQL cluster (scripts/pg-cluster.sh); used by the test targets only.
+    .target(name: "HavenTestSupport", path: "Tests/HavenTestSupport"),
     .testTarget(name: "HavenCryptoTests", dependencies: ["HavenCrypto"]),
     .testTarget(
       name: "HavenExportTests",
@@ -71,13 +79,17 @@ let package = Package(
     .testTarget(name: "HavenImportTests", dependencies: ["HavenImport", "HavenVault", "HavenCrypto"]),
     .testTarget(
       name: "HavenVaultTests",
-      dependencies: ["HavenVault", "HavenCrypto", "HavenStore", .product(name: "GRDB", package: "GRDB.swift")]
+      dependencies: [
+        "HavenVault", "HavenCrypto", "HavenStore", "HavenTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+      ]
     ),
     .testTarget(
       name: "HavenCLITests",
       // The commands run as a process. HavenCrypto to play an attacker who recomputes digests;
       // HavenVault only to build a format-5 vault for the upgrade tests (Format5Vault.swift).
-      dependencies: ["HavenCrypto", "HavenVault", "HavenStore", .product(name: "GRDB", package: "GRDB.swift")]
+      dependencies: [
+        "HavenCrypto", "HavenVault", "HavenStore", "HavenTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+      ]
     ),
   ],
   swiftLanguageModes: [.v6]

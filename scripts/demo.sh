@@ -9,6 +9,18 @@ DEMO="$(mktemp -d "${TMPDIR:-/tmp}/haven-demo.XXXXXX")"
 trap 'rm -rf "$DEMO"' EXIT
 export HAVEN_VAULT="$DEMO/vault"
 
+# STORE=postgres keeps the records on a throwaway PostgreSQL server (scripts/pg-cluster.sh:
+# loopback, TLS from a test CA, verify-full); the default is the embedded SQLite file.
+STORE_ARGS=()
+if [[ "${STORE:-sqlite}" == postgres ]]; then
+  cluster="$(mktemp -d "${TMPDIR:-/tmp}/haven-demo-pg.XXXXXX")"
+  chmod 755 "$cluster" # the server may run as the postgres system user
+  trap '"$(dirname "$0")/pg-cluster.sh" stop "$cluster"; rm -rf "$DEMO"' EXIT
+  settings="$("$(dirname "$0")/pg-cluster.sh" start "$cluster/pg")"
+  # Workstations connect as haven_app, which may append to the audit log but never change it.
+  STORE_ARGS=(--store "$(sed -n 's/^APP_URI=//p' <<<"$settings")" --schema-owner "$(sed -n 's/^OWNER_URI=//p' <<<"$settings")")
+fi
+
 # Demo passphrases live in 0600 files; in real use each person types theirs at a no-echo prompt.
 umask 077
 pw() { printf '%s\n' "$2" > "$DEMO/$1.pw"; }
@@ -25,7 +37,7 @@ as() { local who="$1"; shift; "$HAVEN" "$@" --user "$who" --passphrase-file "$DE
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "Create a vault (Argon2id 'interactive' to keep the demo quick; real vaults default to 'moderate')"
-"$HAVEN" init --admin ada --name "Example Post-Abuse Support Partnership (demo)" --kdf interactive --passphrase-file "$DEMO/ada.pw" --recovery-key-out "$DEMO/recovery.txt"
+"$HAVEN" init "${STORE_ARGS[@]}" --admin ada --name "Example Post-Abuse Support Partnership (demo)" --kdf interactive --passphrase-file "$DEMO/ada.pw" --recovery-key-out "$DEMO/recovery.txt"
 echo "(the recovery key went to a 0600 file for the demo; normally it is shown once, for offline custody)"
 
 step "The admin adds staff: two support workers, a performance officer and an auditor"

@@ -186,10 +186,28 @@ struct RestoreCommand: ParsableCommand {
   @Argument(help: "The backup file.") var file: String
   @Option(name: .long, help: ArgumentHelp("The new vault directory.", valueName: "dir")) var to: String
   @OptionGroup var opening: BackupOpening
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Restore onto this PostgreSQL server (an empty database) instead of a SQLite file in --to.", valueName: "uri"))
+  var store: String?
+  @Option(
+    name: .long, help: ArgumentHelp("With --store: create the schema first as this owner role.", valueName: "uri"))
+  var schemaOwner: String?
+  @Flag(name: .long, help: "With --store: accept a connection that does not verify the server's certificate.")
+  var insecurePlaintext = false
 
   func run() throws {
+    let server = try store.map { uri throws(VaultError) in try ServerStoreSettings(uri: uri, allowUnverified: insecurePlaintext) }
+    let owner = try schemaOwner.map { uri throws(VaultError) in
+      try ServerStoreSettings(uri: uri, allowUnverified: insecurePlaintext)
+    }
     let check = try opening.check(file, into: to)
     Console.out("Restored into \(to)")
     Console.out(check.summary)
+    if let server {
+      let moved = try Vault.open(at: to).relocate(to: server, schemaOwner: owner)
+      Console.out("Moved onto the \(moved.to): \(moved.rows) rows; its audit log verifies (\(moved.auditEntries) entries).")
+    }
   }
 }

@@ -16,6 +16,10 @@ enum Console {
     FileHandle.standardError.write(Data(text.utf8))
   }
 
+  static func warn(_ text: String) {
+    FileHandle.standardError.write(Data("haven: warning: \(TerminalText.escape(text))\n".utf8))
+  }
+
   static func note(_ text: String) {
     FileHandle.standardError.write(Data((TerminalText.escape(text) + "\n").utf8))
   }

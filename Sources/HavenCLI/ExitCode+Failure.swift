@@ -7,6 +7,7 @@ enum HavenExitCode {
   static let usage: Int32 = 64
   static let dataError: Int32 = 65
   static let notFound: Int32 = 66
+  static let unavailable: Int32 = 69
   static let internalError: Int32 = 70
   static let cannotCreate: Int32 = 73
   static let ioError: Int32 = 74
@@ -23,6 +24,7 @@ enum HavenExitCode {
     case .permissionDenied: permissionDenied
     case .internalError: internalError
     case .ioError: ioError
+    case .unavailable: unavailable
     }
   }
 }

@@ -22,6 +22,7 @@ struct HavenCommand: ParsableCommand {
       UserCommand.self,
       TeamCommand.self,
       RecoveryCommand.self,
+      StoreCommand.self,
     ]
   )
 

@@ -43,7 +43,29 @@ struct InitCommand: ParsableCommand {
       "Also write the vault's root fingerprint and public keys to this new file (for Keys/; public).", valueName: "file"))
   var rootOut: String?
 
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Keep the records on this PostgreSQL server (postgres://USER@HOST:PORT/DB?sslrootcert=CA; the password comes from a 0600 password file, never the URI). Default: the embedded SQLite file.",
+      valueName: "uri"))
+  var store: String?
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "With --store: create the schema first as this owner role (postgres://OWNER@...), granting the --store URI's role what a vault needs and no more (docs/server-store.md).",
+      valueName: "uri"))
+  var schemaOwner: String?
+
+  @Flag(
+    name: .long,
+    help: "With --store: accept a connection that does not verify the server's certificate (sslmode other than verify-full).")
+  var insecurePlaintext = false
+
   func validate() throws {
+    if store == nil && (schemaOwner != nil || insecurePlaintext) {
+      throw ValidationError("--schema-owner and --insecure-plaintext only go with --store")
+    }
     if global.json && recoveryKeyOut == nil {
       throw ValidationError("--json needs --recovery-key-out FILE: the recovery key is never part of a JSON document")
     }
@@ -66,7 +88,19 @@ struct InitCommand: ParsableCommand {
     defer { if outputDescriptor != STDOUT_FILENO { close(outputDescriptor) } }
     let created: CreatedVault
     do {
-      created = try Vault.create(at: path, admin: admin, passphrase: passphrase, kdfLevel: kdf, name: name)
+      let server = try store.map { uri throws(VaultError) in
+        try ServerStoreSettings(uri: uri, allowUnverified: insecurePlaintext)
+      }
+      if let server, !server.settings.isVerified {
+        Console.warn(
+          "the connection to the server is not verified (sslmode=\(server.settings.sslMode)): anyone on the network path can read or change what haven sends"
+        )
+      }
+      let owner = try schemaOwner.map { uri throws(VaultError) in
+        try ServerStoreSettings(uri: uri, allowUnverified: insecurePlaintext)
+      }
+      created = try Vault.create(
+        at: path, admin: admin, passphrase: passphrase, kdfLevel: kdf, name: name, server: server, schemaOwner: owner)
     } catch {
       if let recoveryKeyOut { unlink(recoveryKeyOut) }
       throw error

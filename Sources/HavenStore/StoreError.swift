@@ -11,6 +11,9 @@ public enum StoreError: Error, Equatable, Sendable {
   case notPermitted(String)
   /// A constraint, trigger or SQL error: the vault's own statement was refused.
   case refused(String)
+  /// Connection settings that are refused before connecting (not a postgres:// URI, a password
+  /// in it, a weaker sslmode without being asked for).
+  case invalidSettings(String)
   /// The server could not be reached, refused the credentials, or failed TLS verification.
   case connection(String)
   /// The connection dropped mid-transaction: nothing of the transaction was committed.

@@ -20,18 +20,23 @@ public final class Vault: @unchecked Sendable {
   public static func open(at path: String) throws(VaultError) -> Vault {
     let directory = VaultDirectory(path: path)
     guard directory.exists else { throw .noVault(path: directory.path) }
-    let database = try VaultDatabase.open(at: directory.databasePath, configureJournal: false)
+    let (database, server) = try VaultStores.open(directory)
     do {
       let version = try database.read { db in
         guard let version = try VaultMetadata.storedFormatVersion(db) else { throw VaultError.notAVault(path: directory.path) }
         return version
       }
-      if try version > VaultFormat.currentVersion || database.hasUnknownMigrations(VaultMigrations.migrations) {
+      let migrations = VaultStores.migrations(for: database.kind)
+      if try version > VaultFormat.currentVersion || database.hasUnknownMigrations(migrations) {
         throw VaultError.newerFormat(found: version, supported: VaultFormat.currentVersion)
       }
-      try VaultDatabase.configureDurability(database)
-      try database.migrate(VaultMigrations.migrations)
+      try VaultStores.migrate(database)
       guard let metadata = try database.read(VaultMetadata.load) else { throw VaultError.notAVault(path: directory.path) }
+      if let server, server.vaultID != metadata.vaultID {
+        throw VaultError.storeMismatch(
+          "\(directory.storeSettingsPath) names vault \(Hex.encode(server.vaultID)) but the server's database holds vault "
+            + "\(Hex.encode(metadata.vaultID)): the settings point at another vault's database; nothing was read or changed")
+      }
       return Vault(directory: directory, metadata: metadata, database: database)
     } catch {
       throw VaultError.wrapping(error)
@@ -41,15 +46,23 @@ public final class Vault: @unchecked Sendable {
   /// Creates a vault with its first admin, and returns the recovery key, which is never stored
   /// in the vault in a form that opens anything: the caller must show it once for offline custody.
   public static func create(
-    at path: String, admin adminName: String, passphrase: borrowing Passphrase, kdfLevel: KDFLevel, name: String? = nil
+    at path: String, admin adminName: String, passphrase: borrowing Passphrase, kdfLevel: KDFLevel, name: String? = nil,
+    server: ServerStoreSettings? = nil, schemaOwner: ServerStoreSettings? = nil
   ) throws(VaultError) -> CreatedVault {
     try Names.validate(adminName, kind: "user")
     do { try passphrase.checkStrengthForNewKeyFile() } catch { throw .unusablePassphrase(Vault.reason(error)) }
     let directory = VaultDirectory(path: path)
     try directory.create()
     do {
-      let database = try VaultDatabase.open(at: directory.databasePath, configureJournal: true)
-      try database.migrate(VaultMigrations.migrations)
+      let database: any StoreQueue
+      if let server {
+        if let schemaOwner { try Self.createServerSchema(as: schemaOwner, for: server) }
+        database = try VaultStores.connect(server)
+        try Self.requireEmptyServer(database, server: server)
+      } else {
+        database = try VaultDatabase.open(at: directory.databasePath, configureJournal: true)
+      }
+      try VaultStores.migrate(database)
       let vaultID = Random.bytes(16)
       let recovery = try RecoveryKey.generate()
       let statistics = try BoxKeyPair.generate()
@@ -125,10 +138,43 @@ public final class Vault: @unchecked Sendable {
           db, metadata: metadata, signer: adminKeys.signing, signerName: adminName, signerID: adminID,
           frontier: try writer.finish(db))
       }
+      if let server {
+        try directory.writeAtomically(Array(server.withVaultID(vaultID).encoded.utf8), to: directory.storeSettingsPath)
+      }
       let vault = try Vault.open(at: directory.path)
       return CreatedVault(vault: vault, recoveryKey: recovery)
     } catch {
       directory.removeNewVaultFiles()
+      throw VaultError.wrapping(error)
+    }
+  }
+
+  /// Creates the server schema as its owner and grants the workstations' role (the user of
+  /// `server`) what a vault needs and no more (`PostgresRoles`).
+  static func createServerSchema(as owner: ServerStoreSettings, for server: ServerStoreSettings) throws(VaultError) {
+    let database = try VaultStores.connect(owner)
+    try requireEmptyServer(database, server: owner)
+    try VaultStores.migrate(database)
+    guard owner.settings.user != server.settings.user else { return }
+    do {
+      try database.write { db in try PostgresRoles.grantApplication(server.settings.user, db) }
+    } catch {
+      throw VaultError.wrapping(error)
+    }
+  }
+
+  /// A new server vault needs a database with no vault in it (an empty database, or one whose
+  /// schema was created but whose vault was never written).
+  static func requireEmptyServer(_ database: any StoreQueue, server: ServerStoreSettings) throws(VaultError) {
+    do {
+      let holdsVault = try database.read { db in
+        guard try db.tableExists("vault_meta") else { return try db.tableExists("haven_migrations") }
+        return try Int.fetchOne(db, sql: "SELECT count(*) FROM vault_meta") ?? 0 > 0
+      }
+      if holdsVault {
+        throw VaultError.vaultAlreadyExists(path: "the database \(server.settings.database) on \(server.settings.host)")
+      }
+    } catch {
       throw VaultError.wrapping(error)
     }
   }

@@ -4,7 +4,7 @@ import HavenStore
 /// What kind of failure this is, so a front end can map it to an exit code (docs/cli.md)
 /// without knowing every case.
 public enum FailureCategory: Sendable {
-  case usage, dataError, notFound, cannotCreate, ioError, temporary, permissionDenied, internalError
+  case usage, dataError, notFound, cannotCreate, ioError, temporary, permissionDenied, internalError, unavailable
 }
 
 /// Every failure the vault reports. Messages name the user, team, file or record involved, so a
@@ -41,6 +41,13 @@ public enum VaultError: Error, Equatable, Sendable {
   case consentNotGiven(purpose: String, status: String)
   case importRejected([ImportProblem])
   case storageFailure(String)
+  /// The server store could not be reached, refused this workstation's credentials, or failed
+  /// TLS verification: nothing was read or changed.
+  case serverUnavailable(String)
+  /// The connection to the server dropped mid-operation: the transaction was not committed.
+  case connectionLost(String)
+  /// A workstation's store settings name another vault than the server's database holds.
+  case storeMismatch(String)
   /// The filesystem is full (or over quota): nothing was changed.
   case diskFull(String)
   /// The disk refused a read or write (SQLite's I/O error, often a full disk): nothing was changed.
@@ -57,11 +64,12 @@ public enum VaultError: Error, Equatable, Sendable {
     case .invalidName, .invalidArgument, .unusablePassphrase: .usage
     case .importRejected, .exportInvalid, .invalidField: .dataError
     case .newerFormat, .keyFileDamaged, .keyFileFromAnotherVault, .notAVault, .databaseDamaged,
-      .fieldAuthenticationFailed, .recoveryKeyInvalid, .rootChanged:
+      .fieldAuthenticationFailed, .recoveryKeyInvalid, .rootChanged, .storeMismatch:
       .dataError
     case .noVault, .unknownUser, .notFound, .keyFileMissing, .backupKeyGone: .notFound
     case .vaultAlreadyExists, .cannotCreate, .alreadyExists: .cannotCreate
-    case .busy, .changedMeanwhile: .temporary
+    case .busy, .changedMeanwhile, .connectionLost: .temporary
+    case .serverUnavailable: .unavailable
     case .wrongPassphrase, .permissionDenied, .keyNotHeld, .notInYourTeams, .underLegalHold, .consentNotGiven:
       .permissionDenied
     case .storageFailure: .internalError
@@ -105,6 +113,9 @@ public enum VaultError: Error, Equatable, Sendable {
     case .importRejected(let problems):
       "the file was not imported: \(problems.count) problem(s) found; nothing was written"
     case .storageFailure(let detail): "storage failure: \(detail)"
+    case .serverUnavailable(let detail): "the vault's server is unavailable: \(detail); nothing was read or changed"
+    case .connectionLost(let detail): "\(detail); retry when the server is reachable"
+    case .storeMismatch(let detail): detail
     case .diskFull(let detail): "the disk is full (\(detail)); nothing was changed"
     case .ioFailure(let detail): "the disk refused a read or write (\(detail)); nothing was changed"
     case .exportInvalid(let reason): "the export cannot be opened: \(reason)"
@@ -151,8 +162,9 @@ public enum VaultError: Error, Equatable, Sendable {
       case .ioFailure(let message): return .ioFailure(message)
       case .notPermitted(let message): return .permissionDenied(action: "open the vault database", reason: message)
       case .refused(let message): return .storageFailure(message)
-      case .connection(let message): return .storageFailure(message)
-      case .connectionLost(let message): return .storageFailure(message)
+      case .invalidSettings(let message): return .invalidArgument(message)
+      case .connection(let message): return .serverUnavailable(message)
+      case .connectionLost(let message): return .connectionLost(message)
       }
     }
     return .storageFailure(String(describing: type(of: error)))

@@ -6,8 +6,8 @@ import Testing
 final class PartnershipFixture {
   let cli: CLIFixture
 
-  init() throws {
-    cli = try CLIFixture()
+  init(store: TestStore = .sqlite) throws {
+    cli = try CLIFixture(store: store)
     for (name, team) in [("wendy", "trauma-service"), ("sam", "stovewood")] {
       try cli.asAdmin(["user", "add", name, "--role", "worker", "--new-passphrase-file", cli.workerFile])
       try cli.asAdmin(["team", "add", team])

@@ -1,5 +1,21 @@
 import Foundation
+import HavenTestSupport
 import Testing
+
+/// Where a test's vault keeps its records: the embedded SQLite file, or a database on the tests'
+/// own PostgreSQL server (`PostgresCluster`). Suites that do not read the SQLite file directly run
+/// against both.
+enum TestStore: String, CaseIterable, Sendable, CustomTestStringConvertible {
+  case sqlite
+  case postgres
+
+  var testDescription: String { rawValue }
+
+  /// A new database for a server vault, or nil for the embedded store.
+  func serverDatabase() throws -> ServerDatabase? {
+    self == .postgres ? try PostgresCluster.start().newDatabase() : nil
+  }
+}
 
 /// Runs the real `haven` binary that `swift test` built beside the test bundle, with a clean
 /// environment (nothing inherited from the developer's shell) and no standard input.
@@ -44,9 +60,13 @@ struct HavenProcess {
       input.fileHandleForWriting.write(Data(standardInput.utf8))
       try input.fileHandleForWriting.close()
     }
-    // Read before waiting, or a large output would fill the pipe and deadlock.
+    // Read both before waiting, and at once, or a large output on either would fill its pipe
+    // and deadlock.
+    nonisolated(unsafe) var stderr = Data()
+    let errors = DispatchGroup()
+    DispatchQueue.global().async(group: errors) { stderr = err.fileHandleForReading.readDataToEndOfFile() }
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    errors.wait()
     process.waitUntilExit()
     return Result(
       status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
@@ -79,23 +99,34 @@ final class CLIFixture {
   var workerFile: String { root.appendingPathComponent("worker.pw").path }
   var recoveryFile: String { root.appendingPathComponent("recovery.txt").path }
   private(set) var outputs: [HavenProcess.Result] = []
+  /// The server database of a PostgreSQL vault (nil: the embedded SQLite file).
+  let server: ServerDatabase?
 
-  init(initialise: Bool = true) throws {
+  init(initialise: Bool = true, store: TestStore = .sqlite) throws {
+    server = try store.serverDatabase()
     root = FileManager.default.temporaryDirectory.appendingPathComponent("haven-cli-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     try Self.writePrivate(CLIFixture.adminSecret + "\n", to: adminFile)
     try Self.writePrivate(CLIFixture.workerSecret + "\n", to: workerFile)
     if initialise {
-      let result = try run([
-        "init", "--admin", "ada", "--name", "Test Partnership", "--kdf", "interactive", "--passphrase-file", adminFile,
-        "--recovery-key-out", recoveryFile,
-      ])
+      let result = try run(
+        [
+          "init", "--admin", "ada", "--name", "Test Partnership", "--kdf", "interactive", "--passphrase-file", adminFile,
+          "--recovery-key-out", recoveryFile,
+        ] + storeArguments)
       #expect(result.status == 0, "\(result.stderr)")
     }
   }
 
   deinit {
     try? FileManager.default.removeItem(at: root)
+  }
+
+  /// `haven init`'s options for this fixture's store: a workstation connects as the application
+  /// role; the schema is created as its owner.
+  var storeArguments: [String] {
+    guard let server else { return [] }
+    return ["--store", server.appURI, "--schema-owner", server.ownerURI]
   }
 
   /// Writes a passphrase file readable by its owner only: haven refuses one that group or others

@@ -66,6 +66,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
   case caseloadRead = "caseload.read"
   case serviceTargets = "service.targets"
   case outcomeUpdate = "outcome.update"
+  case storeMigrate = "store.migrate"
 }
 
 /// How an audited attempt ended.

@@ -15,7 +15,9 @@ enum AuditSubtrees {
 
   /// Stores the block a writer's append completed (in the append's transaction).
   static func store(_ db: StoreDatabase, block: Int, hash: MerkleTree.Hash) throws {
-    try db.cachedStatement(sql: "INSERT OR REPLACE INTO audit_subtrees (block, hash) VALUES (?, ?)").execute(arguments: [
+    try db.cachedStatement(
+      sql: "INSERT INTO audit_subtrees (block, hash) VALUES (?, ?) ON CONFLICT (block) DO UPDATE SET hash = excluded.hash"
+    ).execute(arguments: [
       block, Data(hash),
     ])
   }

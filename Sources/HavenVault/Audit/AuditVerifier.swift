@@ -75,7 +75,7 @@ public struct AuditVerifier {
     let directory = VaultDirectory(path: vaultPath)
     guard directory.exists else { throw .noVault(path: directory.path) }
     do {
-      let database = try VaultDatabase.openReadOnly(at: directory.databasePath)
+      let database = try VaultStores.openForReading(directory)
       let metadata = try database.read { db -> VaultMetadata in
         guard let version = try VaultMetadata.storedFormatVersion(db) else { throw VaultError.notAVault(path: directory.path) }
         guard version <= VaultFormat.currentVersion else {

@@ -20,10 +20,12 @@ enum DirectoryAnchor {
           signing: try SigningPublicKey(bytes: [UInt8](row["signing_public_key"] as Data))))
       if (row["removed_at"] as String?) != nil { removed.append(row["id"]) }
     }
-    let retired = try StoreRow.fetchAll(db, sql: "SELECT user_id, signing_public_key FROM retired_signing_keys ORDER BY rowid")
-      .map {
-        (userID: $0["user_id"] as Int64, key: try SigningPublicKey(bytes: [UInt8]($0["signing_public_key"] as Data)))
-      }
+    let retired = try StoreRow.fetchAll(
+      db, sql: "SELECT user_id, signing_public_key FROM retired_signing_keys ORDER BY \(db.dialect.insertionOrder)"
+    )
+    .map {
+      (userID: $0["user_id"] as Int64, key: try SigningPublicKey(bytes: [UInt8]($0["signing_public_key"] as Data)))
+    }
     let teams = try TeamRecord.all(db).sorted { $0.id < $1.id }.map { team in
       DirectorySnapshot.Team(
         id: team.id, name: team.name, keyVersion: team.currentKeyVersion, rotationDue: team.rotationDue,

@@ -38,8 +38,9 @@ struct StatisticsKeyWraps: ~Copyable {
   static func store(_ wraps: [StatisticsKeyWrap], _ db: StoreDatabase) throws -> Int {
     let statement = try db.cachedStatement(
       sql: """
-        INSERT OR REPLACE INTO statistics_key_wraps (survivor_id, wrapped)
+        INSERT INTO statistics_key_wraps (survivor_id, wrapped)
         SELECT id, ? FROM survivors WHERE id = ? AND key_version = ? AND statistics_ephemeral_key = ?
+        ON CONFLICT (survivor_id) DO UPDATE SET wrapped = excluded.wrapped
         """)
     var stored = 0
     for wrap in wraps {

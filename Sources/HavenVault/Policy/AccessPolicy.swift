@@ -11,6 +11,7 @@ enum AccessPolicy {
     case eraseRecords = "erase records"
     case liftHolds = "lift legal holds"
     case manageBackups = "make and expire backups"
+    case moveStore = "move the vault to another store"
   }
 
   static func allows(_ role: Role, _ operation: Operation) -> Bool {
@@ -19,7 +20,7 @@ enum AccessPolicy {
     case .handleCaseRecords: role == .worker || role == .admin
     case .readStatistics: role == .reporting
     case .readAuditLog: role == .auditor || role == .admin
-    case .eraseRecords, .liftHolds, .manageBackups: role == .admin
+    case .eraseRecords, .liftHolds, .manageBackups, .moveStore: role == .admin
     }
   }
 
@@ -29,7 +30,8 @@ enum AccessPolicy {
     case .handleCaseRecords: "only workers and admins who are team members may \(operation.rawValue); you are \(role.rawValue)"
     case .readStatistics: "only the reporting role may \(operation.rawValue); you are \(role.rawValue)"
     case .readAuditLog: "only auditors and admins may \(operation.rawValue); you are \(role.rawValue)"
-    case .eraseRecords, .liftHolds, .manageBackups: "only an admin may \(operation.rawValue); you are \(role.rawValue)"
+    case .eraseRecords, .liftHolds, .manageBackups, .moveStore:
+      "only an admin may \(operation.rawValue); you are \(role.rawValue)"
     }
   }
 }

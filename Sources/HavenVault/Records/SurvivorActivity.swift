@@ -20,9 +20,9 @@ enum SurvivorActivity {
   }
 
   /// The latest activity of the survivors `filter` selects, from their records themselves.
-  private static func computed(where filter: String) -> String {
+  private static func computed(where filter: String, greatest: String) -> String {
     """
-    SELECT s.id, max(s.updated_at,
+    SELECT s.id, \(greatest)(s.updated_at,
       coalesce((SELECT max(created_at) FROM referrals WHERE survivor_id = s.id), ''),
       coalesce((SELECT max(e.created_at) FROM referral_events e JOIN referrals r ON r.id = e.referral_id WHERE r.survivor_id = s.id), ''),
       coalesce((SELECT max(created_at) FROM support_sessions WHERE survivor_id = s.id), ''),
@@ -38,7 +38,7 @@ enum SurvivorActivity {
   static func backfill(_ db: StoreDatabase) throws {
     try db.execute(
       sql: "INSERT INTO survivor_activity (survivor_id, last_activity) "
-        + computed(where: "s.id NOT IN (SELECT survivor_id FROM survivor_activity)"))
+        + computed(where: "s.id NOT IN (SELECT survivor_id FROM survivor_activity)", greatest: db.dialect.greatest))
   }
 
   /// Survivors whose last activity is before `cutoff` (ISO 8601 text), in id order.

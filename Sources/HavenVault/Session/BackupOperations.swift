@@ -147,6 +147,20 @@ extension VaultSession {
     }
   }
 
+  /// A consistent copy of the database as one SQLite file: SQLite's `VACUUM INTO` for an
+  /// embedded vault; for a server vault, every table read in one snapshot into a new file with
+  /// the embedded schema (`StoreCopy`), so a backup has one format whichever store it came from.
+  private func snapshot(into copyPath: String) throws {
+    if vault.database.kind == .sqlite {
+      try vault.database.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [copyPath]) }
+      return
+    }
+    let copy = try VaultDatabase.open(at: copyPath, configureJournal: false)
+    try copy.migrate(VaultMigrations.migrations)
+    try StoreCopy.copy(from: vault.database, to: copy)
+    try copy.close()
+  }
+
   private func consistentCopy(
     workDirectory: String
   ) throws(VaultError) -> (path: String, keyFiles: [(user: String, bytes: [UInt8])], checkpoint: String) {
@@ -157,7 +171,7 @@ extension VaultSession {
     for _ in 0..<3 {
       unlink(copyPath)
       do {
-        try vault.database.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [copyPath]) }
+        try snapshot(into: copyPath)
       } catch {
         throw VaultError.wrapping(error)
       }

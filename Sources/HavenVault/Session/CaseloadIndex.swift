@@ -80,7 +80,11 @@ extension VaultSession {
         CaseloadBucket.encoded(entries), key: bucketKey.key,
         context: Self.caseloadBucketContext(vaultID: metadata.vaultID, teamID: team.id, bucket: bucket, keyVersion: version))
       try db.cachedStatement(
-        sql: "INSERT OR REPLACE INTO caseload_buckets (team_id, bucket, team_key_version, entries, facts) VALUES (?, ?, ?, ?, ?)"
+        sql: """
+          INSERT INTO caseload_buckets (team_id, bucket, team_key_version, entries, facts) VALUES (?, ?, ?, ?, ?)
+          ON CONFLICT (team_id, bucket) DO UPDATE SET team_key_version = excluded.team_key_version,
+            entries = excluded.entries, facts = excluded.facts
+          """
       ).execute(arguments: [team.id, bucket, version, entries.count, Data(sealed)])
     }
   }
@@ -149,7 +153,11 @@ extension VaultSession {
         context: Self.caseloadContext(
           vaultID: metadata.vaultID, survivorID: row.id, teamID: team.id, keyVersion: team.currentKeyVersion))
       try db.cachedStatement(
-        sql: "INSERT OR REPLACE INTO caseload_entries (team_id, survivor_id, team_key_version, facts) VALUES (?, ?, ?, ?)"
+        sql: """
+          INSERT INTO caseload_entries (team_id, survivor_id, team_key_version, facts) VALUES (?, ?, ?, ?)
+          ON CONFLICT (survivor_id) DO UPDATE SET team_id = excluded.team_id,
+            team_key_version = excluded.team_key_version, facts = excluded.facts
+          """
       ).execute(arguments: [team.id, row.id, team.currentKeyVersion, Data(sealed)])
     }
     return stale.count

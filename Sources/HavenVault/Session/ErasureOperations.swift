@@ -131,6 +131,13 @@ extension VaultSession {
         try Int.fetchOne(db, sql: "SELECT count(*) FROM erasures WHERE completed_at IS NULL") ?? 0
       }
       guard pending > 0 else { return .complete }
+      if vault.database.kind == .postgres {
+        return .pending(
+          erasures: pending,
+          reason:
+            "the server keeps old row versions in its data files and write-ahead log until its administrator runs VACUUM and the log is recycled (docs/server-store.md, \"Erasure\")"
+        )
+      }
       let moved = try vault.database.writeWithoutTransaction { db -> Bool in
         guard let result = try StoreRow.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") else { return false }
         let busy: Int = result[0]

@@ -55,7 +55,7 @@ extension VaultSession {
         ($0["id"] as Int64, $0["name"] as String)
       })
     let rows = try StoreRow.fetchAll(
-      db, sql: "SELECT * FROM legal_holds WHERE lifted_at IS NULL AND (? IS NULL OR survivor_id = ?) ORDER BY id",
+      db, sql: "SELECT * FROM legal_holds WHERE lifted_at IS NULL AND (CAST(? AS BIGINT) IS NULL OR survivor_id = ?) ORDER BY id",
       arguments: [survivor, survivor])
     return try rows.map { row in
       let id: Int64 = row["id"]

@@ -74,7 +74,7 @@ extension VaultSession {
             db,
             sql: """
               SELECT count(*) FROM audit_entries
-              WHERE action = ? AND outcome = 'ok' AND instr(detail, ?) > 0
+              WHERE action = ? AND outcome = 'ok' AND \(db.dialect.contains("detail"))
               """,
             arguments: [AuditAction.exportReport.rawValue, "; release of \(from) to \(to), "]) ?? 0
         guard logged == rows.count else {

@@ -209,7 +209,7 @@ extension VaultSession {
     try db.cachedStatement(
       sql: """
         INSERT INTO reference_counters (year, last_number) VALUES (?, 1)
-        ON CONFLICT(year) DO UPDATE SET last_number = last_number + 1
+        ON CONFLICT(year) DO UPDATE SET last_number = reference_counters.last_number + 1
         """
     ).execute(arguments: [year])
     let number =

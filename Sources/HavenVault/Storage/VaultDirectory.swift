@@ -14,6 +14,8 @@ public struct VaultDirectory: Sendable {
   }
 
   public var databasePath: String { path + "/vault.sqlite" }
+  /// A server vault's connection settings (`ServerStoreSettings`); absent for an embedded vault.
+  public var storeSettingsPath: String { path + "/" + ServerStoreSettings.fileName }
   public var keysPath: String { path + "/keys" }
   public func keyFilePath(user: String) -> String { keysPath + "/" + user + ".key" }
 
@@ -23,7 +25,9 @@ public struct VaultDirectory: Sendable {
     umask(0o077)
   }
 
-  var exists: Bool { FileManager.default.fileExists(atPath: databasePath) }
+  var exists: Bool {
+    FileManager.default.fileExists(atPath: databasePath) || FileManager.default.fileExists(atPath: storeSettingsPath)
+  }
 
   /// Creates the directory tree for a new vault; refuses a directory that already has content.
   func create() throws(VaultError) {
@@ -96,6 +100,7 @@ public struct VaultDirectory: Sendable {
   /// directory that `create()` found empty or absent.
   func removeNewVaultFiles() {
     for suffix in ["", "-wal", "-shm", "-journal"] { unlink(databasePath + suffix) }
+    unlink(storeSettingsPath)
     if let names = try? FileManager.default.contentsOfDirectory(atPath: keysPath) {
       for name in names { unlink(keysPath + "/" + name) }
     }
