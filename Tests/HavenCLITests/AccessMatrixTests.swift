@@ -16,9 +16,9 @@ struct AccessMatrixTests {
   /// of stovewood; audrey: auditor; rita: reporting.
   static let roles = ["ada", "wendy", "sam", "audrey", "rita"]
 
-  @Test("each allowed cell succeeds; each refused cell exits 77 and is audited as denied")
-  func matrix() throws {
-    let fixture = try PartnershipFixture()
+  @Test("each allowed cell succeeds; each refused cell exits 77 and is audited as denied", arguments: TestStore.allCases)
+  func matrix(store: TestStore) throws {
+    let fixture = try PartnershipFixture(store: store)
     let cli = fixture.cli
     for (name, role) in [("audrey", "auditor"), ("rita", "reporting")] {
       try cli.asAdmin(["user", "add", name, "--role", role, "--new-passphrase-file", cli.workerFile])
@@ -169,10 +169,7 @@ struct AccessMatrixTests {
       ("backup expire", { _ in ["backup", "expire", "--older-than", "1y", "--keyring", keyring] }, admin),
       ("recovery deliver", { _ in ["recovery", "deliver", "--recovery-key-file", cli.recoveryFile] }, admin),
     ]
-    let database = try DatabaseQueue(path: cli.vault + "/vault.sqlite")
-    func denied() throws -> Int {
-      try database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM audit_entries WHERE outcome = 'denied'") ?? 0 }
-    }
+    func denied() throws -> Int { try cli.count("SELECT count(*) FROM audit_entries WHERE outcome = 'denied'") }
     var cells = 0
     for (label, arguments, allowed) in commands {
       for role in Self.roles {

@@ -59,9 +59,10 @@ struct AuditCommandTests {
     #expect(try cli.run(["audit", "verify", "--witness", cli.root.path + "/absent.txt"]).status == 66)
   }
 
-  @Test("auditors read and filter the log and its report; workers cannot; reasons are shown decrypted")
-  func auditorTools() throws {
-    let fixture = try PartnershipFixture()
+  @Test(
+    "auditors read and filter the log and its report; workers cannot; reasons are shown decrypted", arguments: TestStore.allCases)
+  func auditorTools(store: TestStore) throws {
+    let fixture = try PartnershipFixture(store: store)
     let cli = fixture.cli
     try cli.asAdmin(["user", "add", "audrey", "--role", "auditor", "--new-passphrase-file", cli.workerFile])
     let ref = try fixture.addSurvivor("Testperson Watched")

@@ -33,9 +33,11 @@ final class PartnershipFixture {
 
 @Suite("haven: case records through the real binary")
 struct CaseCommandTests {
-  @Test("a survivor, referral, session, outcome, contact and related person round-trip through the CLI")
-  func roundTrip() throws {
-    let fixture = try PartnershipFixture()
+  @Test(
+    "a survivor, referral, session, outcome, contact and related person round-trip through the CLI", arguments: TestStore.allCases
+  )
+  func roundTrip(store: TestStore) throws {
+    let fixture = try PartnershipFixture(store: store)
     let cli = fixture.cli
     let notes = cli.root.appendingPathComponent("notes.txt").path
     try "Canary note from a file\n".write(toFile: notes, atomically: true, encoding: .utf8)

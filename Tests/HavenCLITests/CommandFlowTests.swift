@@ -14,9 +14,9 @@ struct CommandFlowTests {
     for command in ["add", "list", "add-member", "remove-member"] { #expect(team.stdout.contains(command)) }
   }
 
-  @Test("init, users, teams, status, passwd and removal work, with --json on every data command")
-  func mainFlow() throws {
-    let cli = try CLIFixture()
+  @Test("init, users, teams, status, passwd and removal work, with --json on every data command", arguments: TestStore.allCases)
+  func mainFlow(store: TestStore) throws {
+    let cli = try CLIFixture(store: store)
     let mode = try FileManager.default.attributesOfItem(atPath: cli.recoveryFile)[.posixPermissions] as? Int
     #expect(mode == 0o600)
     #expect(try String(contentsOfFile: cli.recoveryFile, encoding: .utf8).hasPrefix("HAVEN-RECOVERY-1-"))
@@ -75,15 +75,15 @@ struct CommandFlowTests {
     #expect(try cli.asAdmin(["status"]).stdout.contains("HAVEN-RECOVERY") == false)
   }
 
-  @Test("the passphrase can come from HAVEN_PASSPHRASE, and is never accepted as an argument")
-  func passphraseSources() throws {
+  @Test("the passphrase can come from HAVEN_PASSPHRASE, and is never accepted as an argument", arguments: TestStore.allCases)
+  func passphraseSources(store: TestStore) throws {
     let fresh = try CLIFixture(initialise: false)
     let created = try fresh.run(
       ["init", "--admin", "ada", "--name", "Flow", "--kdf", "interactive", "--recovery-key-out", fresh.recoveryFile],
       environment: ["HAVEN_PASSPHRASE": CLIFixture.adminSecret])
     #expect(created.status == 0, "\(created.stderr)")
     #expect(try fresh.asAdmin(["status"]).status == 0)
-    let cli = try CLIFixture()
+    let cli = try CLIFixture(store: store)
     let result = try cli.run(["status", "--user", "ada"], environment: ["HAVEN_PASSPHRASE": CLIFixture.adminSecret])
     #expect(result.status == 0)
     let viaUserEnvironment = try cli.run(

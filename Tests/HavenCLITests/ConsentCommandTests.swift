@@ -50,9 +50,11 @@ struct ConsentCommandTests {
     #expect(try cli.asUser("sam", ["consent", "show", ref]).status == 77)
   }
 
-  @Test("erasure: refused to a worker (77) and under a hold naming it (77); then done, leaving a tombstone")
-  func erase() throws {
-    let fixture = try PartnershipFixture()
+  @Test(
+    "erasure: refused to a worker (77) and under a hold naming it (77); then done, leaving a tombstone",
+    arguments: TestStore.allCases)
+  func erase(store: TestStore) throws {
+    let fixture = try PartnershipFixture(store: store)
     let cli = fixture.cli
     try cli.asAdmin(["team", "add-member", "trauma-service", "ada"])
     try cli.asUser("wendy", ["status"])

@@ -6,8 +6,8 @@ import Testing
 struct ExportCommandTests {
   /// A partnership with a performance officer holding the statistics key, one survivor with
   /// statistics consent and one without, and a commissioner's key pair.
-  static func setUp() throws -> (PartnershipFixture, String) {
-    let fixture = try PartnershipFixture()
+  static func setUp(store: TestStore = .sqlite) throws -> (PartnershipFixture, String) {
+    let fixture = try PartnershipFixture(store: store)
     let cli = fixture.cli
     try cli.asAdmin(["user", "add", "rita", "--role", "reporting", "--new-passphrase-file", cli.workerFile])
     #expect(try cli.asAdmin(["recovery", "deliver", "--recovery-key-file", cli.recoveryFile]).status == 0)
@@ -87,9 +87,11 @@ struct ExportCommandTests {
     #expect(rewrapped.stdout.contains("Received in the period (people: referred at least once): <5 referrals, <5 people"))
   }
 
-  @Test("a released report: half a year or one service refused (77), a year once, changed figures only with --revise")
-  func releaseRules() throws {
-    let (fixture, reference) = try Self.setUp()
+  @Test(
+    "a released report: half a year or one service refused (77), a year once, changed figures only with --revise",
+    arguments: TestStore.allCases)
+  func releaseRules(store: TestStore) throws {
+    let (fixture, reference) = try Self.setUp(store: store)
     let cli = fixture.cli
     let path = { (name: String) in cli.root.appendingPathComponent(name).path }
     let recipient = path("commissioner.pub")
@@ -126,9 +128,11 @@ struct ExportCommandTests {
     #expect(try cli.run(["audit", "verify"]).status == 0)
   }
 
-  @Test("keygen never overwrites (73); a worker cannot make a report (77); a share without consent is refused (77)")
-  func refusals() throws {
-    let (fixture, reference) = try Self.setUp()
+  @Test(
+    "keygen never overwrites (73); a worker cannot make a report (77); a share without consent is refused (77)",
+    arguments: TestStore.allCases)
+  func refusals(store: TestStore) throws {
+    let (fixture, reference) = try Self.setUp(store: store)
     let cli = fixture.cli
     let path = { (name: String) in cli.root.appendingPathComponent(name).path }
     #expect(try cli.run(["keygen", "--out", path("commissioner")]).status == 73)
@@ -145,9 +149,11 @@ struct ExportCommandTests {
     #expect(missing.status == 64)
   }
 
-  @Test("subject access as an unsealed copy only with --plain, and a warning; the survivor's file is there, redacted")
-  func plainSubjectAccess() throws {
-    let (fixture, reference) = try Self.setUp()
+  @Test(
+    "subject access as an unsealed copy only with --plain, and a warning; the survivor's file is there, redacted",
+    arguments: TestStore.allCases)
+  func plainSubjectAccess(store: TestStore) throws {
+    let (fixture, reference) = try Self.setUp(store: store)
     let cli = fixture.cli
     let directory = cli.root.appendingPathComponent("sar").path
     let result = try cli.asUser("wendy", ["export", "subject-access", reference, "--plain", directory])

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HavenTestSupport
 import Testing
 
@@ -156,6 +157,15 @@ final class CLIFixture {
   @discardableResult
   func asUser(_ name: String, _ arguments: [String]) throws -> HavenProcess.Result {
     try run(arguments + ["--user", name, "--passphrase-file", workerFile])
+  }
+
+  /// The integer a query gives, read from whichever store holds the vault (an observer's view:
+  /// the SQLite file, or the server as its administrator).
+  func count(_ sql: String) throws -> Int {
+    if let server {
+      return Int(try server.superuser(sql).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+    return try DatabaseQueue(path: vault + "/vault.sqlite").read { try Int.fetchOne($0, sql: sql) ?? -1 }
   }
 
   func json(_ result: HavenProcess.Result) throws -> Any {

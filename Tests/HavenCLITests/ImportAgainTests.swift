@@ -13,14 +13,14 @@ struct ImportAgainTests {
   }
 
   static func count(_ cli: CLIFixture, _ table: String) throws -> Int {
-    try DatabaseQueue(path: cli.vault + "/vault.sqlite").read { db in
-      try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? -1
-    }
+    try cli.count("SELECT count(*) FROM \(table)")
   }
 
-  @Test("survivors: a second run changes nothing and says so; a changed row needs --update; --dry-run writes nothing")
-  func survivors() throws {
-    let fixture = try PartnershipFixture()
+  @Test(
+    "survivors: a second run changes nothing and says so; a changed row needs --update; --dry-run writes nothing",
+    arguments: TestStore.allCases)
+  func survivors(store: TestStore) throws {
+    let fixture = try PartnershipFixture(store: store)
     let cli = fixture.cli
     let header = "team,name,dob,phone,external_id\n"
     let rows = [
@@ -138,9 +138,11 @@ struct ImportAgainTests {
     #expect(try Self.count(cli, "consent_events") == 1)
   }
 
-  @Test("vocabularies: built-in spellings, an admin's aliases, and a declared outcome scale starting at 0")
-  func vocabularies() throws {
-    let fixture = try PartnershipFixture()
+  @Test(
+    "vocabularies: built-in spellings, an admin's aliases, and a declared outcome scale starting at 0",
+    arguments: TestStore.allCases)
+  func vocabularies(store: TestStore) throws {
+    let fixture = try PartnershipFixture(store: store)
     let cli = fixture.cli
     let people = try Self.write(cli, "people.csv", "team,name,external_id\ntrauma-service,Testperson One,SHEET-1\n")
     #expect(try cli.asUser("wendy", ["import", people, "--kind", "survivors"]).status == 0)

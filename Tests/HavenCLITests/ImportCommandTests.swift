@@ -9,9 +9,7 @@ struct ImportCommandTests {
     .appendingPathComponent("docs/examples/import")
 
   func survivorCount(_ cli: CLIFixture) throws -> Int {
-    try DatabaseQueue(path: cli.vault + "/vault.sqlite").read { db in
-      try Int.fetchOne(db, sql: "SELECT count(*) FROM survivors") ?? -1
-    }
+    try cli.count("SELECT count(*) FROM survivors")
   }
 
   func write(_ cli: CLIFixture, _ name: String, _ text: String) throws -> String {
@@ -20,9 +18,9 @@ struct ImportCommandTests {
     return path
   }
 
-  @Test("the documented example files import in order and link by external id")
-  func examples() throws {
-    let fixture = try PartnershipFixture()
+  @Test("the documented example files import in order and link by external id", arguments: TestStore.allCases)
+  func examples(store: TestStore) throws {
+    let fixture = try PartnershipFixture(store: store)
     let cli = fixture.cli
     for kind in ["survivors", "referrals", "sessions", "outcomes", "consents"] {
       let result = try cli.asUser(
@@ -45,9 +43,11 @@ struct ImportCommandTests {
     #expect((consent["history"] as? [[String: Any]])?.count ?? 0 >= 1)
   }
 
-  @Test("structural problems: missing file, empty file, unknown and missing columns, ragged rows, not UTF-8")
-  func structure() throws {
-    let fixture = try PartnershipFixture()
+  @Test(
+    "structural problems: missing file, empty file, unknown and missing columns, ragged rows, not UTF-8",
+    arguments: TestStore.allCases)
+  func structure(store: TestStore) throws {
+    let fixture = try PartnershipFixture(store: store)
     let cli = fixture.cli
     let missing = try cli.asUser("wendy", ["import", cli.root.path + "/absent.csv", "--kind", "survivors"])
     #expect(missing.status == 66)
@@ -80,9 +80,10 @@ struct ImportCommandTests {
     #expect(try survivorCount(cli) == 0)
   }
 
-  @Test("a spreadsheet's UTF-8 CSV with a byte-order mark and Windows line endings imports as it is")
-  func byteOrderMarkAndCRLF() throws {
-    let fixture = try PartnershipFixture()
+  @Test(
+    "a spreadsheet's UTF-8 CSV with a byte-order mark and Windows line endings imports as it is", arguments: TestStore.allCases)
+  func byteOrderMarkAndCRLF(store: TestStore) throws {
+    let fixture = try PartnershipFixture(store: store)
     let cli = fixture.cli
     let path = cli.root.appendingPathComponent("excel.csv").path
     let bytes = [UInt8]([0xEF, 0xBB, 0xBF]) + Array("team,name\r\ntrauma-service,Testperson Excel\r\n".utf8)
@@ -94,9 +95,11 @@ struct ImportCommandTests {
     #expect(found.stdout.contains("HV-"))
   }
 
-  @Test("245 problems: every one counted by column and reason on the terminal, and all in --problems-out (0600, no values)")
-  func everyProblem() throws {
-    let fixture = try PartnershipFixture()
+  @Test(
+    "245 problems: every one counted by column and reason on the terminal, and all in --problems-out (0600, no values)",
+    arguments: TestStore.allCases)
+  func everyProblem(store: TestStore) throws {
+    let fixture = try PartnershipFixture(store: store)
     let cli = fixture.cli
     var rows = ["team,name,dob,gender"]
     for index in 0..<200 { rows.append("trauma-service,Testperson Many \(index),2001-02-30,female") }
@@ -139,9 +142,11 @@ struct ImportCommandTests {
     #expect(help.stdout.contains("consents"))
   }
 
-  @Test("cell problems are all reported, by row and column, without quoting the cell, and nothing is written")
-  func cells() throws {
-    let fixture = try PartnershipFixture()
+  @Test(
+    "cell problems are all reported, by row and column, without quoting the cell, and nothing is written",
+    arguments: TestStore.allCases)
+  func cells(store: TestStore) throws {
+    let fixture = try PartnershipFixture(store: store)
     let cli = fixture.cli
     let file = try write(
       cli, "bad-survivors.csv",
@@ -220,19 +225,15 @@ struct ImportCommandTests {
     let badSessions = try cli.asUser("wendy", ["import", sessions, "--kind", "sessions"])
     #expect(badSessions.status == 65)
     for column in ["minutes", "kind", "attendance"] { #expect(badSessions.stderr.contains("row 1, column \(column):")) }
-    let written = try DatabaseQueue(path: cli.vault + "/vault.sqlite").read { db in
-      try Int.fetchOne(
-        db,
-        sql:
-          "SELECT (SELECT count(*) FROM referrals) + (SELECT count(*) FROM support_sessions) + (SELECT count(*) FROM outcome_assessments)"
-      )
-    }
+    let written = try cli.count(
+      "SELECT (SELECT count(*) FROM referrals) + (SELECT count(*) FROM support_sessions) + (SELECT count(*) FROM outcome_assessments)"
+    )
     #expect(written == 0)
   }
 
-  @Test("a reporting user or an auditor cannot import: 77")
-  func roles() throws {
-    let fixture = try PartnershipFixture()
+  @Test("a reporting user or an auditor cannot import: 77", arguments: TestStore.allCases)
+  func roles(store: TestStore) throws {
+    let fixture = try PartnershipFixture(store: store)
     let cli = fixture.cli
     try cli.asAdmin(["user", "add", "audrey", "--role", "auditor", "--new-passphrase-file", cli.workerFile])
     let result = try cli.asUser(
