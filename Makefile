@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SCRATCH ?= .build
 
-.PHONY: demo test soak bench build release deps format lint clean
+.PHONY: demo test soak bench bench-stores build release deps format lint clean
 
 deps:
 	@scripts/install-deps.sh
@@ -13,9 +13,15 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --scratch-path $(SCRATCH)
 
-## Create a throwaway vault with fake people and walk the main job end to end.
+## Create a throwaway vault with fake people and walk the main job end to end (STORE=postgres: on a
+## throwaway PostgreSQL server it starts itself).
+STORE ?= sqlite
 demo: build
-	HAVEN=$(SCRATCH)/debug/haven scripts/demo.sh
+	HAVEN=$(SCRATCH)/debug/haven STORE=$(STORE) scripts/demo.sh
+
+## The benchmark workloads on SQLite and PostgreSQL in one run, and 4 concurrent workstations (docs/performance.md).
+bench-stores: deps
+	scripts/bench-stores.sh $(BENCH_SURVIVORS) $(BENCH_OPS)
 
 ## Build everything and run every test (Swift Testing, real SQLite files, the real binary), then 5 s of each fuzz target.
 test: deps

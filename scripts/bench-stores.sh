@@ -59,8 +59,9 @@ for store in sqlite postgres; do
   as ada recovery deliver --recovery-key-file "$WORK/recovery-$store" >/dev/null
   measure $store "1 insert: import $SURVIVORS survivors" as mira import "$WORK/data/survivors.csv" --kind survivors
   for kind in referrals sessions outcomes consents; do as mira import "$WORK/data/$kind.csv" --kind $kind >/dev/null; done
-  refs=$(as mira survivor list --json | grep -o '"HV-[0-9-]*"' | tr -d '"' | head -n 200)
-  names=$(tail -n +2 "$WORK/data/survivors.csv" | cut -d, -f2 | head -n 200)
+  as mira survivor list --json > "$WORK/list-$store.json"
+  refs=$(grep -o '"HV-[0-9-]*"' "$WORK/list-$store.json" | tr -d '"' | awk 'NR <= 200')
+  names=$(awk -F, 'NR > 1 && NR <= 201 { print $2 }' "$WORK/data/survivors.csv")
   measure $store "2 read: 200 survivor show (one shell)" \
     bash -c "printf 'survivor show %s\n' $(echo $refs) | '$HAVEN' shell --user mira --passphrase-file '$WORK/pw'"
   measure $store "3 lookup: 200 survivor find --name (one shell)" \

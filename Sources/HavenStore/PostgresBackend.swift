@@ -23,12 +23,15 @@ final class PostgresBackend: StoreBackend {
       changesCount = Int(String(cString: PQcmdTuples(result))) ?? 0
       return
     }
-    let result = try run(sql: sql, arguments: arguments, cached: cached)
+    // Every statement with values is prepared once per connection: the vault's SQL is a bounded
+    // set of texts, and parsing and planning each again cost the server more than running it.
+    let result = try run(sql: sql, arguments: arguments, cached: true)
     defer { PQclear(result) }
     changesCount = Int(String(cString: PQcmdTuples(result))) ?? 0
   }
 
-  func cursor(sql: String, arguments: StoreArguments, cached: Bool) throws -> StoreCursor {
+  func cursor(sql: String, arguments: StoreArguments, cached requested: Bool) throws -> StoreCursor {
+    let cached = requested || !arguments.values.isEmpty
     let result = try run(sql: sql, arguments: arguments, cached: cached)
     let rows = Int(PQntuples(result))
     let fields = Int(PQnfields(result))

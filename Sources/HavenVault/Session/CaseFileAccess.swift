@@ -209,13 +209,18 @@ extension VaultSession {
   /// Never reuses an id, even one whose row an erasure deleted (`id_counters`), because audit
   /// entries and export pseudonyms name records by id.
   func nextID(_ db: StoreDatabase, table: String) throws -> Int64 {
-    let counted =
-      try Int64.fetchOne(db.cachedStatement(sql: "SELECT last_id FROM id_counters WHERE name = ?"), arguments: [table]) ?? 0
-    let present = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM \(table)")) ?? 0
-    let next = max(counted, present) + 1
-    try db.cachedStatement(
-      sql: "INSERT INTO id_counters (name, last_id) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET last_id = excluded.last_id"
-    ).execute(arguments: [table, next])
+    // One statement (one round trip to a server): the larger of the counter and the table's
+    // highest id, plus one, stored and returned.
+    let present = "coalesce((SELECT max(id) FROM \(table)), 0)"
+    let next = try Int64.fetchOne(
+      db.cachedStatement(
+        sql: """
+          INSERT INTO id_counters (name, last_id) VALUES (?, \(present) + 1)
+          ON CONFLICT(name) DO UPDATE SET last_id = \(db.dialect.greatest)(id_counters.last_id, \(present)) + 1
+          RETURNING last_id
+          """), arguments: [table])
+    guard let next else { throw VaultError.storageFailure("no id could be allocated for \(table)") }
     return next
   }
+
 }
