@@ -4,7 +4,9 @@
 #
 #   scripts/pg-cluster.sh start DIR        prints KEY=VALUE lines (PORT, CA, PASSFILE, OWNER_URI, APP_URI, ...)
 #   scripts/pg-cluster.sh newdb DIR NAME   a new empty database NAME owned by haven_owner; prints its URIs
-#   scripts/pg-cluster.sh stop DIR         stops the server (immediate) and removes DIR
+#   scripts/pg-cluster.sh standby DIR      a hot standby of DIR's server (streaming replication,
+#                                          read-only); prints STANDBY_PORT and its APP_URI for a database
+#   scripts/pg-cluster.sh stop DIR         stops the server(s) (immediate) and removes DIR
 #
 # Installs Debian's postgresql when it is missing (as root). The server runs as the `postgres`
 # system user when started by root (PostgreSQL refuses to run as root).
@@ -89,6 +91,7 @@ fsync = on
 CONF
     cat >"$dir/data/pg_hba.conf" <<HBA
 local all postgres trust
+local replication postgres trust
 hostssl all all 127.0.0.1/32 scram-sha-256
 hostnossl all all 127.0.0.1/32 scram-sha-256
 HBA
@@ -115,9 +118,21 @@ HBA
   newdb)
     newdb "${3:?usage: pg-cluster.sh newdb DIR NAME}"
     ;;
+  standby)
+    name=${3:?usage: pg-cluster.sh standby DIR DATABASE}
+    source "$dir/cluster.env"
+    standby_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    as_server "$BIN/pg_basebackup" -h "$dir/socket" -p "$PORT" -U postgres -D "$dir/standby" -R -X stream -c fast >&2
+    printf 'port = %s\nunix_socket_directories = %s\n' "$standby_port" "'$dir/socket'" >> "$dir/standby/postgresql.conf"
+    as_server "$BIN/pg_ctl" -D "$dir/standby" -l "$dir/standby.log" -w -s start
+    printf 'localhost:%s:*:haven_app:%s\n' "$standby_port" "$(awk -F: '$4 == "haven_app" { print $5; exit }' "$dir/pgpass")" >> "$dir/pgpass"
+    echo "STANDBY_PORT=$standby_port"
+    echo "APP_URI=postgres://haven_app@localhost:$standby_port/$name?host=localhost&hostaddr=127.0.0.1&sslrootcert=$dir/ca.crt&passfile=$dir/pgpass"
+    ;;
   stop)
     if [[ -f "$dir/cluster.env" ]]; then
       source "$dir/cluster.env"
+      [[ -d "$dir/standby" ]] && { as_server "$BIN/pg_ctl" -D "$dir/standby" -m immediate -w -s stop || true; }
       as_server "$BIN/pg_ctl" -D "$dir/data" -m immediate -w -s stop || true
     fi
     rm -rf "$dir"

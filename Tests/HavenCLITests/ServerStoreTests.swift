@@ -289,6 +289,32 @@ struct ServerStoreTests {
     #expect(try cli.asUser("wendy", ["survivor", "show", reference]).status == 0)
   }
 
+  @Test(
+    "a hot standby (a read-only replica): audited commands refused with the reason (77), nothing written; audit verify reads it")
+  func replica() throws {
+    let fixture = try Self.partnership()
+    let cli = fixture.cli
+    let server = try #require(cli.server)
+    let reference = try fixture.addSurvivor("Replica Person")
+    let values = PostgresCluster.values(try PostgresCluster.script(["standby", server.cluster.directory, server.name]))
+    let standbyURI = try #require(values["APP_URI"])
+    let station = cli.root.appendingPathComponent("replica-station").path
+    var attached = try HavenProcess.run(["store", "attach", "--vault", station, "--store", standbyURI])
+    for _ in 0..<50 where attached.status != 0 {  // until the standby has replayed the vault
+      Thread.sleep(forTimeInterval: 0.2)
+      attached = try HavenProcess.run(["store", "attach", "--vault", station, "--store", standbyURI])
+    }
+    #expect(attached.status == 0, "\(attached.combined)")
+    try FileManager.default.copyItem(atPath: cli.vault + "/keys/wendy.key", toPath: station + "/keys/wendy.key")
+    let show = try HavenProcess.run(
+      ["survivor", "show", reference, "--user", "wendy", "--passphrase-file", cli.workerFile],
+      environment: ["HAVEN_VAULT": station])
+    #expect(show.status == 77, "\(show.combined)")
+    #expect(show.stderr.contains("read-only replica"))
+    #expect(!show.stdout.contains("Replica Person"))
+    #expect(try HavenProcess.run(["audit", "verify", "--vault", station]).status == 0)
+  }
+
   @Test("SIGKILL of clients mid-write leaves a log that verifies and a vault that keeps working")
   func killedClients() throws {
     let fixture = try Self.partnership()

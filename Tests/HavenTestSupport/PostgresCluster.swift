@@ -103,7 +103,7 @@ public final class PostgresCluster: @unchecked Sendable {
     return String(decoding: output, as: UTF8.self)
   }
 
-  static func values(_ output: String) -> [String: String] {
+  public static func values(_ output: String) -> [String: String] {
     var values: [String: String] = [:]
     for line in output.split(separator: "\n") {
       guard let equals = line.firstIndex(of: "=") else { continue }
