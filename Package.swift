@@ -39,7 +39,11 @@ let package = Package(
     .target(name: "CProcessControl"),
     // The storage seam: SQL in, rows out, from SQLite (GRDB) or PostgreSQL (libpq). No crypto,
     // no vault schema.
-    .target(name: "HavenStore", dependencies: ["CLibPQ", .product(name: "GRDB", package: "GRDB.swift")]),
+    .target(
+      name: "HavenStore",
+      dependencies: [
+        "CLibPQ", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+      ]),
     .target(name: "HavenVault", dependencies: ["HavenCrypto", "HavenStore"]),
     .target(
       name: "HavenImport",

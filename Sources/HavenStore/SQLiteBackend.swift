@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The embedded store's connection: GRDB's `Database`, with its statement cache.
 final class SQLiteBackend: StoreBackend {
@@ -32,12 +33,15 @@ final class SQLiteBackend: StoreBackend {
       }
       let rows = try Row.fetchCursor(statement, arguments: Self.bind(arguments))
       let count = columns.names.count
+      let handle = statement.sqliteStatement
       return StoreCursor {
         try SQLiteErrors.mapping {
-          guard let row = try rows.next() else { return nil }
+          // GRDB steps the statement; the values are read straight from SQLite's current row
+          // (no intermediate DatabaseValue: a verify reads millions of rows).
+          guard try rows.next() != nil else { return nil }
           var values: [StoreValue] = []
           values.reserveCapacity(count)
-          for index in 0..<count { values.append(Self.value((row[index] as DatabaseValue).storage)) }
+          for index in 0..<Int32(count) { values.append(Self.column(handle, index)) }
           return StoreRow(columns: columns, values: values)
         }
       }
@@ -65,13 +69,19 @@ final class SQLiteBackend: StoreBackend {
       })
   }
 
-  static func value(_ storage: DatabaseValue.Storage) -> StoreValue {
-    switch storage {
-    case .null: .null
-    case .int64(let integer): .integer(integer)
-    case .double(let real): .real(real)
-    case .string(let text): .text(text)
-    case .blob(let data): .blob(data)
+  static func column(_ handle: OpaquePointer, _ index: Int32) -> StoreValue {
+    switch sqlite3_column_type(handle, index) {
+    case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, index))
+    case SQLITE_FLOAT: return .real(sqlite3_column_double(handle, index))
+    case SQLITE_TEXT:
+      let count = Int(sqlite3_column_bytes(handle, index))
+      guard let text = sqlite3_column_text(handle, index) else { return .text("") }
+      return .text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self))
+    case SQLITE_BLOB:
+      let count = Int(sqlite3_column_bytes(handle, index))
+      guard let blob = sqlite3_column_blob(handle, index), count > 0 else { return .blob(Data()) }
+      return .blob(Data(bytes: blob, count: count))
+    default: return .null
     }
   }
 }
