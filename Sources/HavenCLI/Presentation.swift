@@ -39,6 +39,9 @@ struct StatusView: Encodable {
   let teams: [TeamView]
   let counts: [String: Int]
   let root: String?
+  /// Why erasures are pending, when some are: "reader-holds-older-snapshot" (embedded; the next
+  /// command completes them) or "server-keeps-old-row-versions" (`store complete-erasures`).
+  let pendingErasureReason: String?
   init(_ status: VaultStatus) {
     vault = status.name
     vaultID = status.vaultID
@@ -54,6 +57,12 @@ struct StatusView: Encodable {
       "users": status.users.count, "teams": status.teams.count, "auditEntries": status.auditEntryCount,
       "pendingErasures": status.pendingErasures,
     ]
+    pendingErasureReason = status.pendingErasureReason.map {
+      switch $0 {
+      case .readerHoldsOlderSnapshot: "reader-holds-older-snapshot"
+      case .serverKeepsOldRowVersions: "server-keeps-old-row-versions"
+      }
+    }
   }
 }
 

@@ -28,12 +28,8 @@ struct StatusCommand: ParsableCommand {
       let rotation = team.rotationDue ? ", rotation due" : ""
       return "  \(team.name): \(team.members.count) member(s), \(key)\(rotation)"
     }
-    if status.pendingErasures > 0 {
-      lines += [
-        "",
-        "Erasures:       \(status.pendingErasures) committed but not yet complete: another process is reading the vault "
-          + "from an older snapshot; run 'haven status' again once it has finished",
-      ]
+    if status.pendingErasures > 0, let reason = status.pendingErasureReason {
+      lines += ["", "Erasures:       \(status.pendingErasures) committed but not yet complete: \(ErasureText.nextStep(reason))"]
     }
     Console.out(lines.joined(separator: "\n"))
   }

@@ -5,7 +5,7 @@ import HavenVault
 struct StoreCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "store", abstract: "Where the vault's records are kept; another workstation for a server vault.",
-    subcommands: [StoreAttachCommand.self, StoreMigrateCommand.self])
+    subcommands: [StoreAttachCommand.self, StoreMigrateCommand.self, StoreCompleteErasuresCommand.self])
 }
 
 struct StoreAttachCommand: ParsableCommand {
@@ -92,5 +92,45 @@ struct StoreMigrateCommand: ParsableCommand {
       Console.out(
         "Other workstations: haven store attach --vault DIR --store URI, then copy each user's key file into DIR/keys/.")
     }
+  }
+}
+
+struct StoreCompleteErasuresCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "complete-erasures",
+    abstract: "Complete a server vault's committed erasures by rewriting its tables as the schema owner (admins).",
+    discussion:
+      "The server keeps a deleted row's old version until its table is rewritten, which only the tables' owner may do. Every table is locked while it is rewritten: run it when few people are working."
+  )
+
+  @OptionGroup var global: GlobalOptions
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "The role that created the vault's schema (postgres://OWNER@HOST:PORT/DB?sslrootcert=CA).", valueName: "uri"))
+  var schemaOwner: String
+
+  @Flag(name: .long, help: "Accept a connection that does not verify the server's certificate.")
+  var insecurePlaintext = false
+
+  func run() throws {
+    let owner = try ServerStoreSettings(uri: schemaOwner, allowUnverified: insecurePlaintext)
+    if !owner.settings.isVerified {
+      Console.warn("the connection to the server is not verified (sslmode=\(owner.settings.sslMode))")
+    }
+    let result = try SessionOpener.open(global).completeServerErasures(schemaOwner: owner)
+    if global.json {
+      Console.json(["erasures": result.erasures, "tables": result.tables])
+      return
+    }
+    guard result.erasures > 0 else {
+      Console.out("No erasure is waiting to be completed.")
+      return
+    }
+    Console.out(
+      "Completed \(result.erasures) erasure(s): the server's \(result.tables) tables were rewritten, so they no longer "
+        + "hold the erased rows. Its write-ahead log, WAL archive and backups made before now still do until its "
+        + "administrator's retention expires them (docs/server-store.md, \"Erasure\").")
   }
 }

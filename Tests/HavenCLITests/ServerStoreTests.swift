@@ -362,6 +362,84 @@ struct ServerStoreTests {
     #expect(!control.isEmpty)
   }
 
+  @Test(
+    "an erasure on the server is pending until an admin rewrites the tables as the schema owner; then no byte of it is in them")
+  func serverErasure() throws {
+    let fixture = try Self.partnership()
+    let cli = fixture.cli
+    let server = try #require(cli.server)
+    let reference = try fixture.addSurvivor("Erasecanary Person")
+    try cli.asAdmin(["team", "add-member", "trauma-service", "ada"])
+    try cli.asUser("wendy", ["status"])  // delivers the team key to ada
+    let ciphertexts = try server.superuser(
+      "SELECT encode(wrapped_record_key, 'hex') || ' ' || encode(name, 'hex') || ' ' || encode(reference, 'hex')"
+        + " FROM survivors WHERE id = (SELECT max(id) FROM survivors)"
+    ).split(separator: " ").map { Self.bytes(hex: String($0)) }
+    #expect(ciphertexts.count == 3 && ciphertexts.allSatisfy { $0.count > 16 })
+    func tablesHoldingThem() throws -> [String] {
+      try server.superuser("CHECKPOINT")
+      return try Self.files(under: server.cluster.dataDirectory + "/base").filter { path in
+        guard let data = FileManager.default.contents(atPath: path) else { return false }
+        return ciphertexts.contains { data.range(of: $0) != nil }
+      }
+    }
+    #expect(try !tablesHoldingThem().isEmpty, "the scan finds the live row")
+
+    let erased = try cli.asAdmin(["survivor", "erase", reference, "--reason", "the survivor asked"])
+    #expect(erased.status == 0, "\(erased.combined)")
+    #expect(erased.stdout.contains("NOT yet complete") && erased.stdout.contains("store complete-erasures"), "\(erased.stdout)")
+    #expect(try !tablesHoldingThem().isEmpty, "the server keeps the old row version after the DELETE")
+    let status = try cli.asAdmin(["status", "--json"])
+    let view = try cli.json(status) as? [String: Any]
+    #expect((view?["counts"] as? [String: Int])?["pendingErasures"] == 1, "\(status.stdout)")
+    #expect(view?["pendingErasureReason"] as? String == "server-keeps-old-row-versions", "\(status.stdout)")
+    #expect(try cli.asAdmin(["status"]).stdout.contains("an admin runs 'haven store complete-erasures"))
+
+    // Only an admin; only the tables' owner; only this vault's database.
+    let worker = try cli.asUser("wendy", ["store", "complete-erasures", "--schema-owner", server.ownerURI])
+    #expect(worker.status == 77, "\(worker.combined)")
+    let asApplication = try cli.asAdmin(["store", "complete-erasures", "--schema-owner", server.appURI])
+    #expect(asApplication.status == 77, "\(asApplication.combined)")
+    #expect(asApplication.stderr.contains("does not own every table"))
+    let other = try PartnershipFixture(store: .postgres)
+    let elsewhere = try cli.asAdmin(["store", "complete-erasures", "--schema-owner", try #require(other.cli.server).ownerURI])
+    #expect(elsewhere.status == 65, "\(elsewhere.combined)")
+    #expect(elsewhere.stderr.contains("another database"))
+    #expect(try !tablesHoldingThem().isEmpty)
+
+    let completed = try cli.asAdmin(["store", "complete-erasures", "--schema-owner", server.ownerURI])
+    #expect(completed.status == 0, "\(completed.combined)")
+    #expect(completed.stdout.contains("Completed 1 erasure(s)") && completed.stdout.contains("write-ahead log"))
+    #expect(try tablesHoldingThem().isEmpty, "an erased ciphertext is still in the server's tables")
+    let after = try cli.json(try cli.asAdmin(["status", "--json"])) as? [String: Any]
+    #expect((after?["counts"] as? [String: Int])?["pendingErasures"] == 0)
+    #expect(after?["pendingErasureReason"] == nil)
+    #expect(try cli.asAdmin(["audit", "log", "--json"]).stdout.contains("erasure(s) complete on the server"))
+    #expect(try cli.run(["audit", "verify"]).status == 0)
+    let again = try cli.asAdmin(["store", "complete-erasures", "--schema-owner", server.ownerURI])
+    #expect(again.status == 0 && again.stdout.contains("No erasure is waiting"), "\(again.combined)")
+    #expect(try fixture.addSurvivor("After The Rewrite").hasPrefix("HV-"))
+  }
+
+  static func bytes(hex: String) -> Data {
+    var data = Data()
+    var index = hex.startIndex
+    while let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex), next > index {
+      guard let byte = UInt8(hex[index..<next], radix: 16) else { break }
+      data.append(byte)
+      index = next
+    }
+    return data
+  }
+
+  static func files(under directory: String) throws -> [String] {
+    guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
+    return enumerator.compactMap { $0 as? String }.map { directory + "/" + $0 }.filter { path in
+      var isDirectory: ObjCBool = false
+      return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+    }
+  }
+
   static func importFile(_ cli: CLIFixture, round: Int) throws -> String {
     let path = cli.root.appendingPathComponent("import-\(round).csv").path
     var text = "team,name,dob\n"

@@ -132,11 +132,7 @@ extension VaultSession {
       }
       guard pending > 0 else { return .complete }
       if vault.database.kind == .postgres {
-        return .pending(
-          erasures: pending,
-          reason:
-            "the server keeps old row versions in its data files and write-ahead log until its administrator runs VACUUM and the log is recycled (docs/server-store.md, \"Erasure\")"
-        )
+        return .pending(erasures: pending, reason: .serverKeepsOldRowVersions)
       }
       let moved = try vault.database.writeWithoutTransaction { db -> Bool in
         guard let result = try StoreRow.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") else { return false }
@@ -148,7 +144,7 @@ extension VaultSession {
       let walSize =
         (try? FileManager.default.attributesOfItem(atPath: vault.directory.databasePath + "-wal"))?[.size] as? Int ?? 0
       guard moved && walSize == 0 else {
-        return .pending(erasures: pending, reason: "another process is reading the vault from an older snapshot")
+        return .pending(erasures: pending, reason: .readerHoldsOlderSnapshot)
       }
       // Marking them complete writes a little to the (now empty) WAL: tombstones and the entry.
       try transaction { db in
@@ -182,7 +178,17 @@ extension VaultSession {
 public enum ErasureCompletion: Sendable, Equatable {
   /// Every page of the erased rows is overwritten in the database file and the WAL is empty.
   case complete
-  /// Committed (the keys are deleted; haven cannot read the record), but page images may remain
-  /// in the WAL until the readers that block the checkpoint finish; the next command completes it.
-  case pending(erasures: Int, reason: String)
+  /// Committed (the keys are deleted; haven cannot read the record), but copies of the erased
+  /// rows may remain in the store's files for the reason given.
+  case pending(erasures: Int, reason: ErasurePendingReason)
+}
+
+/// Why committed erasures are not yet complete, which decides who completes them and how.
+public enum ErasurePendingReason: Sendable, Equatable {
+  /// SQLite: page images stay in the WAL until the reader holding an older snapshot finishes;
+  /// the next command (`haven status`) completes them.
+  case readerHoldsOlderSnapshot
+  /// PostgreSQL: the server keeps the old row versions in its tables until they are rewritten;
+  /// an admin completes them with the schema owner's connection (`haven store complete-erasures`).
+  case serverKeepsOldRowVersions
 }

@@ -16,6 +16,8 @@ public struct VaultStatus: Sendable {
   public let auditEntryCount: Int
   /// Erasures committed but not yet complete after this command's attempt to complete them.
   public let pendingErasures: Int
+  /// Why they are pending (nil when none are), which names who completes them.
+  public let pendingErasureReason: ErasurePendingReason?
   /// The vault's root fingerprint (its signed directory's first entry), to compare out of band.
   public let root: String?
 }
@@ -24,9 +26,10 @@ extension VaultSession {
   public func status() throws(VaultError) -> VaultStatus {
     // Any command may finish erasures a concurrent reader held up; status is where people look.
     let pending: Int
+    let reason: ErasurePendingReason?
     switch try completeErasures() {
-    case .complete: pending = 0
-    case .pending(let count, _): pending = count
+    case .complete: (pending, reason) = (0, nil)
+    case .pending(let count, let why): (pending, reason) = (count, why)
     }
     return try transaction { db in
       try record(db, action: .statusRead)
@@ -37,6 +40,7 @@ extension VaultSession {
         // Entries are numbered 1..n (audit verify checks it), so the last number is the count
         // without scanning the log.
         auditEntryCount: try Int.fetchOne(db, sql: "SELECT max(seq) FROM audit_entries") ?? 0, pendingErasures: pending,
+        pendingErasureReason: reason,
         root: VaultRoot.of(unlockedDirectory, metadata: metadata)?.fingerprint)
     }
   }
