@@ -45,7 +45,7 @@ struct StatisticsKeyWraps: ~Copyable {
     var stored = 0
     for wrap in wraps {
       try statement.execute(arguments: [Data(wrap.envelope), wrap.survivorID, wrap.keyVersion, Data(wrap.ephemeralKey)])
-      stored += db.changesCount
+      stored += try db.changesCount
     }
     return stored
   }
