@@ -66,15 +66,7 @@ public final class PostgresQueue: StoreQueue, @unchecked Sendable {
   public func writeWithoutTransaction<T>(_ body: (StoreDatabase) throws -> T) throws -> T {
     lock.lock()
     defer { lock.unlock() }
-    do {
-      let value = try body(StoreDatabase(backend: backend))
-      // Outside a transaction each pipelined statement commits at the sync point: reach it now.
-      try backend.collectAnswers()
-      return value
-    } catch {
-      backend.abandonAnswers()
-      throw error
-    }
+    return try body(StoreDatabase(backend: backend))
   }
 
   private func transaction<T>(_ begin: String, writer: Bool, _ body: (StoreDatabase) throws -> T) throws -> T {
@@ -91,7 +83,6 @@ public final class PostgresQueue: StoreQueue, @unchecked Sendable {
       try backend.execute(sql: "COMMIT", arguments: [], cached: false)
       return value
     } catch {
-      backend.abandonAnswers()
       if PQstatus(backend.connection) == CONNECTION_OK {
         try? backend.execute(sql: "ROLLBACK", arguments: [], cached: false)
       }

@@ -10,9 +10,8 @@ public protocol StoreBackend: AnyObject {
   var kind: StoreKind { get }
   func execute(sql: String, arguments: StoreArguments, cached: Bool) throws
   func cursor(sql: String, arguments: StoreArguments, cached: Bool) throws -> StoreCursor
-  /// Rows changed by the last INSERT, UPDATE or DELETE (a server store first collects the
-  /// answers of the statements it has pipelined).
-  var changesCount: Int { get throws }
+  /// Rows changed by the last INSERT, UPDATE or DELETE.
+  var changesCount: Int { get }
   func tableExists(_ table: String) throws -> Bool
   func columnNames(in table: String) throws -> [String]
 }
@@ -35,9 +34,7 @@ public final class StoreDatabase {
   /// PostgreSQL's named prepared statements): for SQL run per record.
   public func cachedStatement(sql: String) -> StoreStatement { StoreStatement(database: self, sql: sql) }
 
-  public var changesCount: Int {
-    get throws { try backend.changesCount }
-  }
+  public var changesCount: Int { backend.changesCount }
 
   public func tableExists(_ table: String) throws -> Bool { try backend.tableExists(table) }
 

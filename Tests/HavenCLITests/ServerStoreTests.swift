@@ -64,39 +64,6 @@ struct ServerStoreTests {
     #expect(verify.status == 65, "\(verify.combined)")
   }
 
-  @Test(
-    "pipelined statements: counts after them are right; a failure among them, or the caller's, commits nothing; the connection goes on"
-  )
-  func pipelinedStatements() throws {
-    struct CallerStopped: Error {}
-    let server = try PostgresCluster.start().newDatabase()
-    let queue = try PostgresQueue(settings: PostgresSettings(uri: server.ownerURI), busyTimeoutSeconds: 2)
-    try queue.writeWithoutTransaction { db in try db.execute(sql: "CREATE TABLE piped (id BIGINT PRIMARY KEY, v TEXT)") }
-    let insert = "INSERT INTO piped (id, v) VALUES (?, ?)"
-    try queue.write { db in
-      for id in 1...200 { try db.execute(sql: insert, arguments: [id, "x"]) }  // more than one pipeline's depth
-      try db.execute(sql: "UPDATE piped SET v = ? WHERE id <= ?", arguments: ["y", 150])
-      #expect(try db.changesCount == 150)
-      #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM piped WHERE v = ?", arguments: ["y"]) == 150)
-    }
-    #expect(throws: StoreError.self) {
-      try queue.write { db in
-        try db.execute(sql: insert, arguments: [1000, "before"])
-        try db.execute(sql: insert, arguments: [5, "a duplicate key: the server refuses it"])
-        try db.execute(sql: insert, arguments: [1001, "after"])
-      }
-    }
-    #expect(throws: CallerStopped.self) {
-      try queue.write { db in
-        try db.execute(sql: insert, arguments: [2000, "sent, then the caller stops"])
-        throw CallerStopped()
-      }
-    }
-    #expect(try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM piped") } == 200)
-    try queue.write { db in try db.execute(sql: insert, arguments: [3000, "the connection goes on"]) }
-    #expect(try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM piped WHERE id > ?", arguments: [999]) } == 1)
-  }
-
   @Test("bad connections: no CA, another CA, wrong password, unreachable, plain without the flag, a password in the URI")
   func badConnections() throws {
     let cli = try CLIFixture(initialise: false)

@@ -45,7 +45,7 @@ struct StatisticsKeyWraps: ~Copyable {
     var stored = 0
     for wrap in wraps {
       try statement.execute(arguments: [Data(wrap.envelope), wrap.survivorID, wrap.keyVersion, Data(wrap.ephemeralKey)])
-      stored += try db.changesCount
+      stored += db.changesCount
     }
     return stored
   }

@@ -94,7 +94,7 @@ extension VaultSession {
     // Child rows and blind-index rows go with the survivor row (ON DELETE CASCADE); with
     // secure_delete on, SQLite overwrites the freed content with zeros.
     try db.execute(sql: "DELETE FROM survivors WHERE id = ?", arguments: [survivorID])
-    guard try db.changesCount == 1 else { throw VaultError.notFound(kind: "survivor", name: "#\(survivorID)") }
+    guard db.changesCount == 1 else { throw VaultError.notFound(kind: "survivor", name: "#\(survivorID)") }
     // Lifted holds go too: their reasons may describe the person. The log keeps that a hold was
     // placed and lifted, by whom and when, never why.
     try db.execute(sql: "DELETE FROM legal_holds WHERE survivor_id = ?", arguments: [survivorID])

@@ -35,7 +35,7 @@ extension VaultSession {
       try db.execute(
         sql: "UPDATE legal_holds SET lifted_by = ?, lifted_at = ? WHERE id = ? AND lifted_at IS NULL",
         arguments: [user.id, Timestamp.now(), id])
-      guard try db.changesCount == 1 else { throw VaultError.notFound(kind: "active legal hold", name: String(id)) }
+      guard db.changesCount == 1 else { throw VaultError.notFound(kind: "active legal hold", name: String(id)) }
       try record(db, action: .holdLift, target: "hold:\(id)")
     }
   }

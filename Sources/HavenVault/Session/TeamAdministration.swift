@@ -79,7 +79,7 @@ extension VaultSession {
     try transaction { db in
       let (team, member) = try existingTeamAndUser(db, team: teamName, user: memberName)
       try db.execute(sql: "DELETE FROM team_members WHERE team_id = ? AND user_id = ?", arguments: [team.id, member.id])
-      guard try db.changesCount > 0 else { throw VaultError.notFound(kind: "member of \(teamName)", name: memberName) }
+      guard db.changesCount > 0 else { throw VaultError.notFound(kind: "member of \(teamName)", name: memberName) }
       try KeyGrantStore.deleteAll(db, recipient: member.id, teamID: team.id)
       try db.execute(sql: "UPDATE teams SET rotation_due = 1 WHERE id = ?", arguments: [team.id])
       try appendDirectory(db, .memberRemove(teamID: team.id, userID: member.id))
