@@ -64,6 +64,40 @@ struct ServerStoreTests {
     #expect(verify.status == 65, "\(verify.combined)")
   }
 
+  @Test(
+    "statements with values: counts after them are right; a failure among them, or the caller's, commits nothing; the connection goes on"
+  )
+  func statementsWithValues() throws {
+    struct CallerStopped: Error {}
+    let server = try PostgresCluster.start().newDatabase()
+    let queue = try PostgresQueue(settings: PostgresSettings(uri: server.ownerURI), busyTimeoutSeconds: 2)
+    try queue.writeWithoutTransaction { db in try db.execute(sql: "CREATE TABLE counted (id BIGINT PRIMARY KEY, v TEXT)") }
+    let insert = "INSERT INTO counted (id, v) VALUES (?, ?)"
+    try queue.write { db in
+      for id in 1...200 { try db.execute(sql: insert, arguments: [id, "x"]) }
+      try db.execute(sql: "UPDATE counted SET v = ? WHERE id <= ?", arguments: ["y", 150])
+      #expect(db.changesCount == 150)
+      #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM counted WHERE v = ?", arguments: ["y"]) == 150)
+    }
+    #expect(throws: StoreError.self) {
+      try queue.write { db in
+        try db.execute(sql: insert, arguments: [1000, "before"])
+        try db.execute(sql: insert, arguments: [5, "a duplicate key: the server refuses it"])
+        try db.execute(sql: insert, arguments: [1001, "after"])
+      }
+    }
+    #expect(throws: CallerStopped.self) {
+      try queue.write { db in
+        try db.execute(sql: insert, arguments: [2000, "sent, then the caller stops"])
+        throw CallerStopped()
+      }
+    }
+    #expect(try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM counted") } == 200)
+    try queue.write { db in try db.execute(sql: insert, arguments: [3000, "the connection goes on"]) }
+    #expect(
+      try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM counted WHERE id > ?", arguments: [999]) } == 1)
+  }
+
   @Test("bad connections: no CA, another CA, wrong password, unreachable, plain without the flag, a password in the URI")
   func badConnections() throws {
     let cli = try CLIFixture(initialise: false)
