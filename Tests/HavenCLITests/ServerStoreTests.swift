@@ -272,6 +272,10 @@ struct ServerStoreTests {
     #expect(after - before >= workers.count * operations)
     let gaps = try server.superuser("SELECT count(*) FROM audit_entries WHERE seq > (SELECT count(*) FROM audit_entries)")
     #expect(gaps.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    let forks = try server.superuser(
+      "SELECT count(*) FROM (SELECT tree_size FROM audit_checkpoints GROUP BY tree_size"
+        + " HAVING count(DISTINCT root_hash) > 1) AS forked")
+    #expect(forks.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "two checkpoints of one size with different roots")
     let verify = try cli.run(["audit", "verify", "--json"])
     #expect(verify.status == 0, "\(verify.combined)")
   }
