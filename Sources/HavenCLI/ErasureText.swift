@@ -13,7 +13,7 @@ enum ErasureText {
   }
 
   /// Where the copies are and the step that completes the erasure.
-  static func pendingDetail(_ reason: ErasurePendingReason) -> String {
+  private static func pendingDetail(_ reason: ErasurePendingReason) -> String {
     switch reason {
     case .readerHoldsOlderSnapshot:
       "copies of its pages remain in the vault's write-ahead log because another process is reading the vault from an "

@@ -57,12 +57,7 @@ struct StatusView: Encodable {
       "users": status.users.count, "teams": status.teams.count, "auditEntries": status.auditEntryCount,
       "pendingErasures": status.pendingErasures,
     ]
-    pendingErasureReason = status.pendingErasureReason.map {
-      switch $0 {
-      case .readerHoldsOlderSnapshot: "reader-holds-older-snapshot"
-      case .serverKeepsOldRowVersions: "server-keeps-old-row-versions"
-      }
-    }
+    pendingErasureReason = status.pendingErasureReason?.rawValue
   }
 }
 

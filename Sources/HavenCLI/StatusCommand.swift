@@ -28,7 +28,7 @@ struct StatusCommand: ParsableCommand {
       let rotation = team.rotationDue ? ", rotation due" : ""
       return "  \(team.name): \(team.members.count) member(s), \(key)\(rotation)"
     }
-    if status.pendingErasures > 0, let reason = status.pendingErasureReason {
+    if let reason = status.pendingErasureReason {
       lines += ["", "Erasures:       \(status.pendingErasures) committed but not yet complete: \(ErasureText.nextStep(reason))"]
     }
     Console.out(lines.joined(separator: "\n"))

@@ -184,11 +184,12 @@ public enum ErasureCompletion: Sendable, Equatable {
 }
 
 /// Why committed erasures are not yet complete, which decides who completes them and how.
-public enum ErasurePendingReason: Sendable, Equatable {
+/// The raw values are what `status --json` reports (docs/cli.md).
+public enum ErasurePendingReason: String, Sendable, Equatable {
   /// SQLite: page images stay in the WAL until the reader holding an older snapshot finishes;
   /// the next command (`haven status`) completes them.
-  case readerHoldsOlderSnapshot
+  case readerHoldsOlderSnapshot = "reader-holds-older-snapshot"
   /// PostgreSQL: the server keeps the old row versions in its tables until they are rewritten;
   /// an admin completes them with the schema owner's connection (`haven store complete-erasures`).
-  case serverKeepsOldRowVersions
+  case serverKeepsOldRowVersions = "server-keeps-old-row-versions"
 }

@@ -14,7 +14,7 @@ extension VaultSession {
   /// rewrite it, which a workstation's application role is not; so an admin lends the schema
   /// owner's connection for this one step. The owner's connection must reach the very database
   /// this vault runs on (the server's own identity and the vault ID, not the URI, are compared),
-  /// every table is rewritten, and only then are the erasures that were pending when it began
+  /// every table an erasure deletes from is rewritten, and only then are the erasures that were pending when it began
   /// marked complete, audited with what is left outside the tables: the server's write-ahead
   /// log, WAL archive and backups, which its administrator expires (docs/server-store.md).
   public func completeServerErasures(schemaOwner: ServerStoreSettings) throws(VaultError) -> ServerErasureCompletion {
@@ -23,14 +23,19 @@ extension VaultSession {
       throw .invalidArgument("this vault is embedded: its erasures complete by themselves ('haven status')")
     }
     do {
-      let pending = try vault.database.read { db in
-        try Int64.fetchAll(db, sql: "SELECT survivor_id FROM erasures WHERE completed_at IS NULL ORDER BY survivor_id")
+      let (pending, ours) = try vault.database.read { db in
+        (
+          try Int64.fetchAll(db, sql: "SELECT survivor_id FROM erasures WHERE completed_at IS NULL ORDER BY survivor_id"),
+          try PostgresMaintenance.identity(db)
+        )
       }
       guard !pending.isEmpty else { return ServerErasureCompletion(erasures: 0, tables: 0) }
       let owner = try VaultStores.connect(schemaOwner)
-      let ours = try vault.database.read(PostgresMaintenance.identity)
       let (theirs, ownerVault, tables) = try owner.read { db in
-        (try PostgresMaintenance.identity(db), try VaultMetadata.load(db)?.vaultID, try PostgresMaintenance.tables(db))
+        (
+          try PostgresMaintenance.identity(db), try VaultMetadata.load(db)?.vaultID,
+          try PostgresMaintenance.tablesWithDeletions(db)
+        )
       }
       guard theirs == ours, ownerVault == metadata.vaultID else {
         throw VaultError.storeMismatch(

@@ -15,16 +15,18 @@ enum PostgresMaintenance {
         """) ?? ""
   }
 
-  /// The vault's tables, each as the server quotes its name (`quote_ident`), and whether the
-  /// connected role owns every one: only a table's owner may rewrite it, and VACUUM skips the
-  /// rest with no more than a warning.
-  static func tables(_ db: StoreDatabase) throws -> (quoted: [String], allOwned: Bool) {
+  /// The vault's tables an erasure can leave dead rows in (all but the append-only evidence,
+  /// which no one deletes from and which is the largest), each as the server quotes its name
+  /// (`quote_ident`), and whether the connected role owns every one: only a table's owner may
+  /// rewrite it, and VACUUM skips the rest with no more than a warning.
+  static func tablesWithDeletions(_ db: StoreDatabase) throws -> (quoted: [String], allOwned: Bool) {
     let rows = try StoreRow.fetchAll(
       db,
       sql: """
-        SELECT quote_ident(tablename) AS quoted, tableowner = current_user AS owned FROM pg_tables
+        SELECT tablename, quote_ident(tablename) AS quoted, tableowner = current_user AS owned FROM pg_tables
         WHERE schemaname = current_schema() ORDER BY tablename
-        """)
+        """
+    ).filter { !PostgresMigrations.appendOnlyTables.contains($0["tablename"] as String) }
     return (rows.map { $0["quoted"] as String }, rows.allSatisfy { $0["owned"] as Bool })
   }
 
